@@ -1,0 +1,325 @@
+"""Import JSON Lines, all or nothing.
+
+Every line is checked first (JSON, type, id, fields, codes, dates, references, household
+consistency); any problem is reported with its line number and nothing is written. Then the
+whole file is written in one transaction, captured for sync like any other change.
+Re-importing the same file changes nothing: register records are updated field by field,
+and an append-only record that is already there unchanged is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.interchange.spec import BY_TYPE, ORDER, TYPES, FieldSpec, TypeSpec
+from app.session import Session
+from app.vocab import Labelled
+from storage.records import new_id
+from storage.schema import entity as entity_named
+
+MAX_ID = 100
+MAX_ERRORS = 50
+
+
+class ImportError_(Exception):  # noqa: N801 - "ImportError" is a builtin
+    """The file was refused; ``problems`` are (line number, reason) pairs."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+    def message(self) -> str:
+        lines = [f"{n}行目: {reason}" if n else reason for n, reason in self.problems]
+        return "取り込みを中止しました（何も取り込んでいません）。\n" + "\n".join(lines)
+
+
+@dataclass
+class ImportReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values()) + sum(self.updated.values()) + sum(self.unchanged.values())
+
+
+@dataclass
+class Line:
+    number: int
+    spec: TypeSpec
+    id: str
+    values: dict
+
+
+class _Problems(list):
+    def add(self, number: int, reason: str) -> None:
+        if len(self) < MAX_ERRORS:
+            self.append((number, reason))
+
+
+def import_file(session: Session, path: Path) -> ImportReport:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ImportError_([(0, f"ファイルを読めません: {exc.strerror or exc}")]) from None
+    return import_lines(session, data.splitlines())
+
+
+def import_lines(session: Session, raw_lines: list[bytes] | list[str]) -> ImportReport:
+    problems = _Problems()
+    lines = _parse(raw_lines, problems)
+    if not problems:
+        _check_references(session, lines, problems)
+    if problems:
+        raise ImportError_(list(problems))
+    return _write(session, lines)
+
+
+# -- parsing and checking each line -------------------------------------------------------------
+
+def _parse(raw_lines, problems: _Problems) -> list[Line]:
+    lines: list[Line] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, raw in enumerate(raw_lines, start=1):
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                problems.add(number, "UTF-8 の文字として読めません。")
+                continue
+        if number == 1:
+            raw = raw.lstrip("\ufeff")
+        if not raw.strip():
+            continue
+        try:
+            doc = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            problems.add(number, f"JSON として読めません（{exc.msg}、{exc.colno}文字目）。")
+            continue
+        if not isinstance(doc, dict):
+            problems.add(number, "1行に1つの JSON オブジェクト（{…}）を書いてください。")
+            continue
+        kind = doc.pop("type", None)
+        spec = BY_TYPE.get(kind) if isinstance(kind, str) else None
+        if spec is None:
+            problems.add(number, f"type「{kind}」は使えません（{', '.join(BY_TYPE)}）。")
+            continue
+        record_id = doc.pop("id", None)
+        if not isinstance(record_id, str) or not record_id.strip() or len(record_id) > MAX_ID or not record_id.isprintable():
+            problems.add(number, f"id は空でない{MAX_ID}文字以内の文字列にしてください。")
+            continue
+        if (spec.type, record_id) in seen:
+            problems.add(number, f"{spec.type} の id「{record_id}」は {seen[(spec.type, record_id)]}行目と重複しています。")
+            continue
+        seen[(spec.type, record_id)] = number
+        values = _check_fields(number, spec, doc, problems)
+        if values is not None:
+            lines.append(Line(number, spec, record_id, values))
+    return lines
+
+
+def _check_fields(number: int, spec: TypeSpec, doc: dict, problems: _Problems) -> dict | None:
+    ok = True
+    unknown = [k for k in doc if spec.field(k) is None]
+    if unknown:
+        problems.add(number, f"{spec.type} に項目「{'、'.join(unknown)}」はありません。")
+        ok = False
+    values = {}
+    for fs in spec.fields:
+        value = doc.get(fs.name)
+        if value is None or value == "":
+            if fs.required:
+                problems.add(number, f"{spec.type} の必須項目 {fs.name} がありません。")
+                ok = False
+            continue
+        try:
+            values[fs.name] = _convert(fs, value)
+        except ValueError as exc:
+            problems.add(number, f"{fs.name}: {exc}")
+            ok = False
+    return values if ok else None
+
+
+def _convert(fs: FieldSpec, value):
+    kind = fs.kind
+    if kind in ("text", "station", "ref"):
+        if not isinstance(value, str):
+            raise ValueError("文字列で書いてください。")
+        return value
+    if kind == "date":
+        if not isinstance(value, str):
+            raise ValueError("日付は \"YYYY-MM-DD\" の文字列で書いてください。")
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise ValueError(f"「{value}」は日付（YYYY-MM-DD）ではありません。") from None
+    if kind == "datetime":
+        try:
+            parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise ValueError(f"「{value}」は ISO 8601 の日時ではありません（例: 2025-04-01T10:30:00+09:00）。")
+        if parsed.tzinfo is None:
+            raise ValueError(f"「{value}」に時差（+09:00 など）がありません。")
+        return parsed.isoformat()
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("true か false で書いてください。")
+        return int(value)
+    if kind == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("整数で書いてください。")
+        return value
+    if kind == "list":
+        if not isinstance(value, list):
+            raise ValueError("配列（[…]）で書いてください。")
+        return value
+    if kind == "dict":
+        if not isinstance(value, dict):
+            raise ValueError("オブジェクト（{…}）で書いてください。")
+        return value
+    if kind == "code":
+        codes = fs.codes
+        if isinstance(codes, type) and issubclass(codes, Labelled):
+            try:
+                return codes.parse(str(value)).value
+            except ValueError:
+                allowed = ", ".join(m.value for m in codes)
+        else:
+            if value in codes:
+                return value
+            allowed = ", ".join(codes)
+        raise ValueError(f"「{value}」は使えません（{allowed}）。")
+    raise AssertionError(kind)
+
+
+def _check_references(session: Session, lines: list[Line], problems: _Problems) -> None:
+    records = session.store.read()
+    in_file: dict[str, dict[str, Line]] = defaultdict(dict)
+    for line in lines:
+        in_file[line.spec.type][line.id] = line
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for line in lines:
+        for fs in line.spec.fields:
+            if fs.kind == "ref" and fs.name in line.values:
+                wanted[fs.ref].add(line.values[fs.name])
+        wanted[line.spec.type].add(line.id)
+    live = {t: records.live_ids(BY_TYPE[t].entity, ids) for t, ids in wanted.items()}
+    taken = {t: records.all_ids(BY_TYPE[t].entity, ids) for t, ids in wanted.items()}
+    household_of = _household_lookup(session, in_file)
+    for line in lines:
+        if line.id in taken[line.spec.type] and line.id not in live[line.spec.type]:
+            problems.add(line.number, f"id「{line.id}」は削除済みの {line.spec.type} で使われています。")
+        for fs in line.spec.fields:
+            if fs.kind != "ref" or fs.name not in line.values:
+                continue
+            target = line.values[fs.name]
+            if target not in in_file[fs.ref] and target not in live[fs.ref]:
+                problems.add(line.number, f"{fs.name}「{target}」の {fs.ref} がこのファイルにもプロファイルにもありません。")
+                continue
+            if fs.ref in ("case", "person", "form") and "household_id" in line.values:
+                owner = household_of(fs.ref, target)
+                if owner is not None and owner != line.values["household_id"]:
+                    problems.add(line.number, f"{fs.name}「{target}」は別の世帯（{owner}）のものです。")
+
+
+def _household_lookup(session: Session, in_file):
+    records = session.store.read()
+
+    def lookup(kind: str, record_id: str) -> str | None:
+        line = in_file[kind].get(record_id)
+        if line is not None:
+            return line.values.get("household_id")
+        stored = records.get(BY_TYPE[kind].entity, record_id)
+        return stored.get("household_id") if stored else None
+
+    return lookup
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+def _write(session: Session, lines: list[Line]) -> ImportReport:
+    report = ImportReport()
+    lines = sorted(lines, key=lambda line: (ORDER[line.spec.type], line.number))
+    stations = {s.name: s.id for s in session.directory.stations()}
+    with session.store.write() as records:
+        vaults: dict[str, str] = {}
+        touched: set[str] = set()
+        for line in lines:
+            spec, values = line.spec, dict(line.values)
+            ent = entity_named(spec.entity)
+            if spec.type == "station":
+                stations.setdefault(values["name"], line.id)
+            if spec.type == "household":
+                name = values.pop("station")
+                if name not in stations:
+                    stations[name] = records.insert("station", {"name": name}, vault_id=session.vault("directory"))
+                    report.created["station"] += 1
+                values["station_id"] = stations[name]
+            if spec.type == "person" and not ({"is_elderly", "is_child"} & set(values)):
+                _derive_age_flags(values)
+            vault_id = _vault_for(session, records, spec, line, values, vaults)
+            existing = records.get(ent.name, line.id)
+            if ent.append_only:
+                if existing is None:
+                    records.append(ent.name, values, vault_id=vault_id, record_id=line.id)
+                    report.created[spec.type] += 1
+                elif all(existing.get(k) == v for k, v in values.items()):
+                    report.unchanged[spec.type] += 1
+                else:
+                    raise _conflict(line)
+            elif existing is None:
+                records.insert(ent.name, values, vault_id=vault_id, record_id=line.id)
+                report.created[spec.type] += 1
+            elif records.update(ent.name, line.id, values):
+                report.updated[spec.type] += 1
+            else:
+                report.unchanged[spec.type] += 1
+            household = line.id if spec.type == "household" else values.get("household_id")
+            if household:
+                touched.add(household)
+        for household in sorted(touched):
+            session.audit(records, "import", entity="household", entity_id=household, household_id=household)
+    session.changed(touched)
+    return report
+
+
+def _conflict(line: Line) -> ImportError_:
+    return ImportError_([(line.number, f"{line.spec.type} の id「{line.id}」はすでに別の内容で記録されています"
+                                       "（接触記録・記録は書き換えられません。訂正は amends で新しい行として）。")])
+
+
+def _vault_for(session: Session, records, spec: TypeSpec, line: Line, values: dict, vaults: dict) -> str:
+    if spec.type == "household":
+        stored = records.get("household", line.id)
+        vaults[line.id] = stored["vault_id"] if stored else vaults.get(line.id) or new_id()
+        return vaults[line.id]
+    if spec.household_bound:
+        hid = values["household_id"]
+        if hid not in vaults:
+            vaults[hid] = records.get("household", hid)["vault_id"]
+        return vaults[hid]
+    if spec.type == "resource":
+        return session.vault("resources")
+    if spec.type == "meeting":
+        return session.vault("meetings")
+    return session.vault("directory")
+
+
+def _derive_age_flags(values: dict) -> None:
+    from app.clock import today
+    from app.model import Person
+
+    age = Person("", birth_date=values.get("birth_date")).age_on(today())
+    if age is not None:
+        values["is_elderly"] = int(age >= 65)
+        values["is_child"] = int(age < 18)
+
+
+__all__ = ["ImportError_", "ImportReport", "TYPES", "import_file", "import_lines"]

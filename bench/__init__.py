@@ -1,0 +1,1 @@
+"""Benchmarks. Each prints one JSON object; comparisons are measured in the same run."""

@@ -1,0 +1,61 @@
+"""Hybrid logical clock.
+
+Laptop clocks are wrong by hours and sometimes by days. A hybrid logical clock keeps the
+physical time when clocks agree, and never goes backwards or behind anything it has seen,
+so an edit made after receiving another is always ordered after it.
+
+A stamp is a string: 16 hex digits of ``(milliseconds << 16) | counter`` followed by ``-`` and
+the device id. Because the hex part has a fixed width, comparing two stamps as strings orders
+them by clock and then by device id, which is exactly the last-writer-wins tie-break.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+COUNTER_BITS = 16
+COUNTER_MASK = (1 << COUNTER_BITS) - 1
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def make_stamp(hlc: int, device_id: str) -> str:
+    return f"{hlc:016x}-{device_id}"
+
+
+def stamp_hlc(stamp: str) -> int:
+    return int(stamp[:16], 16)
+
+
+def stamp_device(stamp: str) -> str:
+    return stamp[17:]
+
+
+def stamp_millis(stamp: str) -> int:
+    """The physical part, for showing a human when something was changed."""
+    return stamp_hlc(stamp) >> COUNTER_BITS
+
+
+class HybridClock:
+    def __init__(self, device_id: str, last: int = 0, physical: Callable[[], int] = now_ms) -> None:
+        self.device_id = device_id
+        self.last = last
+        self._physical = physical
+
+    def _advance(self, floor: int) -> int:
+        wall = self._physical() << COUNTER_BITS
+        self.last = max(wall, floor + 1)
+        return self.last
+
+    def tick(self) -> str:
+        """A new stamp for a local change, later than anything seen so far."""
+        return make_stamp(self._advance(self.last), self.device_id)
+
+    def observe(self, stamp: str) -> None:
+        """Move past a stamp received from another device."""
+        seen = stamp_hlc(stamp)
+        if seen > self.last:
+            self.last = seen

@@ -1,0 +1,114 @@
+"""The household list: one query that the desktop's list, the CLI and the demo share.
+
+Each row carries what the list shows and filters on: the current case's stage, the fields
+(高齢/障害/子ども/困窮/生活保護) of any member, the next action and the last contact. Filters
+and orderings are fixed here; callers choose among them by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FIELD_COLUMNS = ("is_elderly", "is_disabled", "is_child", "is_hardship", "is_welfare")
+
+_ROW_SQL = """
+SELECT h.id, h.name, h.kana, h.address, h.station_id, h.lead_staff_id, h.next_action,
+       h.next_action_on,
+       (SELECT c.stage FROM cases AS c WHERE c.household_id = h.id AND c.deleted = 0
+         ORDER BY c.opened_on DESC, c.id DESC LIMIT 1) AS stage,
+       (SELECT (ifnull(max(p.is_elderly), 0) > 0) | ((ifnull(max(p.is_disabled), 0) > 0) << 1)
+             | ((ifnull(max(p.is_child), 0) > 0) << 2) | ((ifnull(max(p.is_hardship), 0) > 0) << 3)
+             | ((ifnull(max(p.is_welfare), 0) > 0) << 4)
+          FROM person AS p WHERE p.household_id = h.id AND p.deleted = 0) AS field_mask,
+       (SELECT count(*) FROM person AS p WHERE p.household_id = h.id AND p.deleted = 0) AS members,
+       (SELECT max(ct.at) FROM contact AS ct WHERE ct.household_id = h.id) AS last_contact_at
+  FROM household AS h
+ WHERE h.deleted = 0
+"""
+
+ORDERS = {
+    # own households first, then overdue, then by next action date, then by reading
+    "priority": "(lead_staff_id IS NOT :me), (next_action_on IS NULL), next_action_on, kana, name",
+    "name": "kana, name",
+    "next_action": "(next_action_on IS NULL), next_action_on, kana, name",
+    "last_contact": "(last_contact_at IS NULL), last_contact_at DESC, kana, name",
+}
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    id: str
+    name: str
+    kana: str | None
+    address: str | None
+    station_id: str | None
+    lead_staff_id: str | None
+    next_action: str | None
+    next_action_on: str | None
+    stage: str | None
+    field_mask: int
+    members: int
+    last_contact_at: str | None
+
+    def has_field(self, column: str) -> bool:
+        return bool(self.field_mask & (1 << FIELD_COLUMNS.index(column)))
+
+
+@dataclass(frozen=True)
+class HouseholdQuery:
+    me: str | None = None  # the user's staff id, for "mine first" and `mine_only`
+    mine_only: bool = False
+    station_id: str | None = None
+    stage: str | None = None
+    field: str | None = None
+    due_before: str | None = None  # next action on or before this ISO date
+    ids: tuple[str, ...] | None = None
+    order: str = "priority"
+    limit: int | None = None
+    offset: int = 0
+
+
+def list_rows(conn, query: HouseholdQuery) -> list[HouseholdRow]:
+    sql, params = _compose(query)
+    return [HouseholdRow(*row[:9], row[9] or 0, row[10], row[11]) for row in conn.execute(sql, params)]
+
+
+def count(conn, query: HouseholdQuery) -> int:
+    sql, params = _compose(HouseholdQuery(**{**query.__dict__, "limit": None, "offset": 0, "order": "name"}))
+    return conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+
+def _compose(query: HouseholdQuery) -> tuple[str, dict]:
+    if query.order not in ORDERS:
+        raise ValueError(f"unknown order {query.order!r}")
+    if query.field is not None and query.field not in FIELD_COLUMNS:
+        raise ValueError(f"unknown field {query.field!r}")
+    inner = _ROW_SQL
+    params: dict = {"me": query.me}
+    if query.mine_only:
+        inner += " AND h.lead_staff_id = :me"
+    if query.station_id:
+        inner += " AND h.station_id = :station"
+        params["station"] = query.station_id
+    if query.due_before:
+        inner += " AND h.next_action_on IS NOT NULL AND h.next_action_on <= :due"
+        params["due"] = query.due_before
+    if query.ids is not None:
+        names = [f":id{i}" for i in range(len(query.ids))]
+        inner += f" AND h.id IN ({', '.join(names) or 'NULL'})"
+        params.update({f"id{i}": v for i, v in enumerate(query.ids)})
+    if query.field:
+        inner += (
+            f" AND EXISTS (SELECT 1 FROM person AS pf WHERE pf.household_id = h.id"
+            f" AND pf.deleted = 0 AND pf.{query.field} = 1)"
+        )
+    sql = f"SELECT * FROM ({inner}) WHERE 1"
+    if query.stage:
+        sql += " AND stage IS :stage"
+        params["stage"] = query.stage
+    sql += f" ORDER BY {ORDERS[query.order]}"
+    if query.limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params["limit"] = query.limit
+        params["offset"] = query.offset
+    return sql, params

@@ -1,0 +1,163 @@
+"""Japanese full-text search over every free-text field.
+
+One FTS5 ``trigram`` index holds a document per record (the folded text of its text fields).
+Trigram matching finds any substring of three or more characters. Shorter terms (電話, 体調)
+match nothing through MATCH, so they are expanded through the index's own vocabulary: every
+indexed trigram that starts with the term, OR-ed together. Each document ends with two
+padding characters, so a term at the very end of a text still starts a trigram.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from storage.schema import Entity
+from storage.textnorm import fold, squeeze
+
+PAD = "\ue000\ue000"
+# A one-character term can start thousands of trigrams; past this many the expansion is cut,
+# and the results are the newest documents that match the most common of them.
+MAX_EXPANSION = 400
+
+
+@dataclass(frozen=True)
+class Hit:
+    entity: str
+    entity_id: str
+    household_id: str | None
+
+
+def document_text(entity: Entity, row: dict) -> str:
+    parts: list[str] = []
+    for name in entity.text_fields:
+        value = row.get(name)
+        if not value:
+            continue
+        if name in entity.maps:
+            values = value.values() if isinstance(value, dict) else json.loads(value).values()
+            parts.extend(_strings(values))
+            continue
+        text = str(value)
+        parts.append(text)
+        if name in entity.name_fields and any(c.isspace() for c in text):
+            parts.append(squeeze(text))
+    return fold("\n".join(parts)) if parts else ""
+
+
+def _strings(values) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list | tuple):
+            out.extend(_strings(value))
+        elif isinstance(value, dict):
+            out.extend(_strings(value.values()))
+    return out
+
+
+def put(conn, entity: Entity, row: dict) -> None:
+    """Index (or re-index) one record; a record with no text leaves no document."""
+    text = document_text(entity, row)
+    key = (entity.name, row["id"])
+    found = conn.execute(
+        "SELECT rowid FROM search_doc WHERE entity = ? AND entity_id = ?", key
+    ).fetchone()
+    if found is not None:
+        conn.execute("DELETE FROM search_fts WHERE rowid = ?", (found[0],))
+        if not text:
+            conn.execute("DELETE FROM search_doc WHERE rowid = ?", (found[0],))
+            return
+        rowid = found[0]
+    elif not text:
+        return
+    else:
+        household = row.get(entity.household_key) if entity.household_key else None
+        rowid = conn.execute(
+            "INSERT INTO search_doc (entity, entity_id, household_id) VALUES (?, ?, ?)",
+            (*key, household),
+        ).lastrowid
+    conn.execute("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", (rowid, text + PAD))
+
+
+def remove(conn, entity: Entity, record_id: str) -> None:
+    found = conn.execute(
+        "SELECT rowid FROM search_doc WHERE entity = ? AND entity_id = ?", (entity.name, record_id)
+    ).fetchone()
+    if found is not None:
+        conn.execute("DELETE FROM search_fts WHERE rowid = ?", (found[0],))
+        conn.execute("DELETE FROM search_doc WHERE rowid = ?", (found[0],))
+
+
+def terms_of(query: str) -> list[str]:
+    """The folded terms of a query, without padding characters a user cannot type."""
+    folded = fold(query).replace("\ue000", "")
+    return [t for t in folded.split() if t]
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def match_expression(conn, terms: list[str]) -> str | None:
+    """An FTS5 expression for all terms, or None when some term cannot match anything."""
+    clauses = []
+    for term in terms:
+        if len(term) >= 3:
+            clauses.append(_phrase(term))
+            continue
+        rows = conn.execute(
+            "SELECT term FROM search_vocab WHERE term >= ? AND term < ? ORDER BY doc DESC LIMIT ?",
+            (term, term + "\U0010ffff", MAX_EXPANSION),
+        ).fetchall()
+        if not rows:
+            return None
+        clauses.append("(" + " OR ".join(_phrase(r[0]) for r in rows) + ")")
+    return " AND ".join(clauses) if clauses else None
+
+
+def search(
+    conn, query: str, *, limit: int = 100, entities: tuple[str, ...] | None = None
+) -> list[Hit]:
+    """Matching records, newest first."""
+    terms = terms_of(query)
+    expression = match_expression(conn, terms) if terms else None
+    if expression is None:
+        return []
+    sql = (
+        "SELECT d.entity, d.entity_id, d.household_id FROM search_fts "
+        "JOIN search_doc AS d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ?"
+    )
+    params: list = [expression]
+    if entities:
+        sql += f" AND d.entity IN ({','.join('?' * len(entities))})"
+        params.extend(entities)
+    sql += " ORDER BY search_fts.rowid DESC LIMIT ?"
+    params.append(limit)
+    return [Hit(*row) for row in conn.execute(sql, params)]
+
+
+def snippet(text: str, query: str, width: int = 40) -> tuple[str, list[tuple[int, int]]]:
+    """A window of ``text`` around the first match, and the match spans inside it.
+
+    Matching is done on folded text character by character, which keeps positions aligned
+    for everything but the rare sequences NFKC merges."""
+    terms = terms_of(query)
+    folded = "".join(fold(ch)[:1] or ch for ch in text)
+    spans = []
+    for term in terms:
+        at = folded.find(term)
+        if at >= 0:
+            spans.append((at, at + len(term)))
+    if not spans:
+        return text[:width], []
+    first = min(s for s, _ in spans)
+    start = max(0, first - width // 3)
+    end = min(len(text), start + width)
+    window = text[start:end]
+    inside = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shifted = [(s + len(prefix), e + len(prefix)) for s, e in inside]
+    return prefix + window + suffix, sorted(shifted)

@@ -1,0 +1,113 @@
+"""An open encrypted database: connections, transactions and the device's clock.
+
+Each thread gets its own connection (UI reads run in worker threads; SQLite connections
+must not be shared across them). Writes go through `write()`, one IMMEDIATE transaction that
+also persists the hybrid logical clock, so stamps never go backwards across restarts even
+when the laptop's clock does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from storage import connection, migrations
+from storage.hlc import HybridClock
+from storage.keyfile import CipherSettings
+from storage.records import Records, new_id
+
+
+class Store:
+    def __init__(self, path: Path, key: bytes, cipher: CipherSettings, *, upgrade: bool = True) -> None:
+        self.path = path
+        self._key = key
+        self._cipher = cipher
+        self._local = threading.local()
+        self._all: list = []
+        self._lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        conn = self.connection()
+        if upgrade:
+            migrations.upgrade(conn)
+        elif migrations.current_version(conn) > migrations.LATEST:
+            migrations.upgrade(conn)  # raises ProfileTooNew
+        device_id = self.meta("device_id")
+        if device_id is None:
+            device_id = new_id()[:16]
+            conn.execute("BEGIN IMMEDIATE")
+            self._put_meta(conn, "device_id", device_id)
+            conn.execute("COMMIT")
+        self.device_id = device_id
+        self.clock = HybridClock(device_id, int(self.meta("hlc") or 0))
+
+    # -- connections ---------------------------------------------------------------------
+
+    def connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connection.connect(self.path, self._key, self._cipher)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                with contextlib.suppress(Exception):
+                    conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- reads and writes ----------------------------------------------------------------
+
+    def read(self) -> Records:
+        return Records(self.connection())
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Records]:
+        """One transaction; nested calls on the same thread join the outer one."""
+        conn = self.connection()
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield Records(conn, self.clock)
+            finally:
+                self._local.depth = depth
+            return
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            self._local.depth = 1
+            start = self.clock.last
+            try:
+                yield Records(conn, self.clock)
+                if self.clock.last != start:
+                    self._put_meta(conn, "hlc", str(self.clock.last))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                self.clock.last = max(start, int(self.meta("hlc") or 0))
+                raise
+            finally:
+                self._local.depth = 0
+
+    # -- meta ----------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write() as records:
+            self._put_meta(records.conn, key, value)
+
+    @staticmethod
+    def _put_meta(conn, key: str, value: str) -> None:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )

@@ -1,0 +1,1 @@
+"""Sync: `client/` is the device's engine, `server/` the central store (which stands alone)."""

@@ -1,0 +1,1 @@
+"""The central store (arrives with the sync issue)."""

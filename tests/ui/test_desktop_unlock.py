@@ -1,0 +1,41 @@
+"""The window opens on the unlocked profile; a wrong passphrase gets a calm message."""
+
+from __future__ import annotations
+
+from app import profiles
+from app.demo import fill
+from tests.conftest import FAST_KDF, PASSPHRASE
+from ui.desktop.main_window import MainWindow
+from ui.desktop.unlock import UnlockDialog
+
+
+def test_wrong_passphrase_shows_a_message_and_clears_the_field(qtbot, tmp_path):
+    folder = tmp_path / "p"
+    profiles.create(folder, PASSPHRASE, kdf=FAST_KDF).close()
+    dialog = UnlockDialog(folder)
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText("wrong passphrase")
+    dialog.try_unlock()
+    assert "パスフレーズが違います" in dialog.message.text()
+    assert dialog.passphrase.text() == ""
+    assert dialog.session is None
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.try_unlock()
+    assert dialog.session is not None
+    dialog.session.close()
+
+
+def test_the_window_lists_the_households(qtbot, tmp_path):
+    session = profiles.create(tmp_path / "p", PASSPHRASE, kdf=FAST_KDF)
+    fill(session, households=30, seed=1)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    assert window.table.model().rowCount() == 30
+    session.close()
+
+
+def test_a_folder_without_a_profile_is_said_plainly(qtbot, tmp_path):
+    dialog = UnlockDialog(tmp_path / "nothing")
+    qtbot.addWidget(dialog)
+    assert "プロファイルがありません" in dialog.message.text()
+    assert not dialog.passphrase.isEnabled()

@@ -1,0 +1,34 @@
+"""The `yorisoi` command line: a stable interface for scripts and data migration.
+
+Exit codes: 0 done; 1 a check found problems or an operation failed; 2 refused input
+(wrong passphrase, malformed file, a rule the programme forbids); 130 interrupted.
+Messages go to stderr in Japanese; there is never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ui.cli import logsetup
+from ui.cli.parser import build_parser
+
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        from ui.cli.commands_window import open_window
+
+        return open_window(args)
+    logsetup.configure(getattr(args, "profile", None))
+    try:
+        return int(args.handler(args) or EXIT_OK)
+    except KeyboardInterrupt:
+        print("中断しました。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last line of defence: words, never a traceback
+        from ui.cli.report import fail
+
+        return fail(exc)
