@@ -27,6 +27,7 @@ class Session:
         from app.services.form_records import FormRecordService
         from app.services.households import HouseholdService
         from app.services.meetings import MeetingService
+        from app.drafts import Drafts
         from app.services.search import SearchService
 
         self.profile = profile
@@ -39,6 +40,7 @@ class Session:
         self.meetings = MeetingService(self)
         self.directory = DirectoryService(self)
         self.search = SearchService(self)
+        self.drafts = Drafts(self)
 
     @property
     def folder(self) -> Path:
