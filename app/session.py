@@ -21,13 +21,13 @@ SHARED_VAULTS = ("directory", "resources", "meetings")
 
 class Session:
     def __init__(self, profile: Profile) -> None:
+        from app.drafts import Drafts
         from app.services.cases import CaseService
         from app.services.contacts import ContactService
         from app.services.directory import DirectoryService
         from app.services.form_records import FormRecordService
         from app.services.households import HouseholdService
         from app.services.meetings import MeetingService
-        from app.drafts import Drafts
         from app.services.search import SearchService
 
         self.profile = profile

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def save(conn, key: str, kind: str, payload: dict, household_id: str | None = No
         "ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, updated_at = excluded.updated_at, "
         "household_id = excluded.household_id, kind = excluded.kind",
         (key, kind, household_id, json.dumps(payload, ensure_ascii=False),
-         datetime.now(timezone.utc).isoformat(timespec="seconds")),
+         datetime.now(UTC).isoformat(timespec="seconds")),
     )
 
 
