@@ -45,5 +45,11 @@ def change_passphrase(folder: Path, old: str, new: str) -> None:
         profile.close()
 
 
+def verify_passphrase(folder: Path, passphrase: str) -> None:
+    """Check a passphrase without opening the database (the lock screen). Raises
+    WrongPassphrase / UnlockThrottled, with the same back-off as opening."""
+    storage_profile.unlock_key(Path(folder), passphrase)
+
+
 def exists(folder: Path) -> bool:
     return storage_profile.is_profile(Path(folder))

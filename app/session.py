@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from storage import audit
+from storage import audit, changes
 from storage.profile import Profile
 from storage.records import Records, new_id
 
@@ -61,6 +61,16 @@ class Session:
             found = new_id()
             self.store.set_meta(key, found)
         return found
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        return self.store.meta(f"setting.{key}") or default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.store.set_meta(f"setting.{key}", value)
+
+    def pending_changes(self) -> int:
+        """Changes captured on this device and not yet sent to the central store."""
+        return changes.count_pending(self.store.connection())
 
     def audit(self, records: Records, action: str, **what) -> None:
         audit.append(records.conn, actor=self.me or "-", action=action, **what)

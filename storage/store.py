@@ -1,7 +1,9 @@
 """An open encrypted database: connections, transactions and the device's clock.
 
 Each thread gets its own connection (UI reads run in worker threads; SQLite connections
-must not be shared across them). Writes go through `write()`, one IMMEDIATE transaction that
+must not be shared across them). Connections are keyed by the OS thread id, not by a
+`threading.local`: Qt's pool threads enter Python with a fresh thread state for every task, so
+a thread-local would open (and keep) a new connection each time. Writes go through `write()`, one IMMEDIATE transaction that
 also persists the hybrid logical clock, so stamps never go backwards across restarts even
 when the laptop's clock does.
 """
@@ -24,8 +26,8 @@ class Store:
         self.path = path
         self._key = key
         self._cipher = cipher
-        self._local = threading.local()
-        self._all: list = []
+        self._connections: dict[int, object] = {}
+        self._depth: dict[int, int] = {}
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
         conn = self.connection()
@@ -45,21 +47,24 @@ class Store:
     # -- connections ---------------------------------------------------------------------
 
     def connection(self):
-        conn = getattr(self._local, "conn", None)
+        ident = threading.get_ident()
+        conn = self._connections.get(ident)
         if conn is None:
             conn = connection.connect(self.path, self._key, self._cipher)
-            self._local.conn = conn
             with self._lock:
-                self._all.append(conn)
+                self._connections[ident] = conn
         return conn
+
+    @property
+    def open_connections(self) -> int:
+        return len(self._connections)
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._all:
+            for conn in self._connections.values():
                 with contextlib.suppress(Exception):
                     conn.close()
-            self._all.clear()
-        self._local = threading.local()
+            self._connections.clear()
 
     # -- reads and writes ----------------------------------------------------------------
 
@@ -70,17 +75,18 @@ class Store:
     def write(self) -> Iterator[Records]:
         """One transaction; nested calls on the same thread join the outer one."""
         conn = self.connection()
-        depth = getattr(self._local, "depth", 0)
+        ident = threading.get_ident()
+        depth = self._depth.get(ident, 0)
         if depth:
-            self._local.depth = depth + 1
+            self._depth[ident] = depth + 1
             try:
                 yield Records(conn, self.clock)
             finally:
-                self._local.depth = depth
+                self._depth[ident] = depth
             return
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
-            self._local.depth = 1
+            self._depth[ident] = 1
             start = self.clock.last
             try:
                 yield Records(conn, self.clock)
@@ -92,7 +98,7 @@ class Store:
                 self.clock.last = max(start, int(self.meta("hlc") or 0))
                 raise
             finally:
-                self._local.depth = 0
+                self._depth[ident] = 0
 
     # -- meta ----------------------------------------------------------------------------
 

@@ -11,6 +11,14 @@ from app.services.timeline import TimelineItem, build
 from app.session import Session
 
 
+@dataclass(frozen=True)
+class RoleLine:
+    agency: str
+    task: str
+    frequency: str
+    lead: bool
+
+
 @dataclass
 class HouseholdView:
     household: Household
@@ -24,6 +32,8 @@ class HouseholdView:
     station_name: str
     lead_staff_name: str
     lead_agency_name: str
+    roles: list[RoleLine]
+    consent_summary: str
 
 
 def open_household(session: Session, household_id: str) -> HouseholdView:
@@ -37,6 +47,9 @@ def open_household(session: Session, household_id: str) -> HouseholdView:
     stations = directory.names("station")
     staff = directory.names("staff")
     agencies = directory.names("agency")
+    roles = [RoleLine(agencies.get(r.get("agency_id") or "", r.get("agency_id") or ""), r.get("task") or "",
+                      r.get("frequency") or "", bool(r.get("lead")))
+             for r in (plan_record.answers.get("roles") or [] if plan_record else []) if isinstance(r, dict)]
     return HouseholdView(
         household=household,
         persons=session.households.persons(household_id),
@@ -49,7 +62,23 @@ def open_household(session: Session, household_id: str) -> HouseholdView:
         station_name=stations.get(household.station_id or "", ""),
         lead_staff_name=staff.get(household.lead_staff_id or "", ""),
         lead_agency_name=agencies.get(case.lead_agency_id or "", "") if case else "",
+        roles=roles,
+        consent_summary=_consent_summary(consents),
     )
+
+
+def _consent_summary(consents: list[Consent]) -> str:
+    from forms.wareki import format_wareki
+
+    if not consents:
+        return "なし"
+    latest = sorted(consents, key=lambda c: (c.on_date or "", c.stamp))[-1]
+    day = format_wareki(latest.on_date) if latest.on_date else ""
+    if latest.action == "withdrawn":
+        return f"撤回（{day}）"
+    if latest.method == "signed_paper" and latest.paper_on_file:
+        return f"あり（{day}・署名済み様式1-1保管）"
+    return f"口頭のみ（{day}・署名済み様式1-1なし）"
 
 
 

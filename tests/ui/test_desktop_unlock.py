@@ -5,6 +5,7 @@ from __future__ import annotations
 from app import profiles
 from app.demo import fill
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.ui.qt_helpers import settle
 from ui.desktop.main_window import MainWindow
 from ui.desktop.unlock import UnlockDialog
 
@@ -30,12 +31,36 @@ def test_the_window_lists_the_households(qtbot, tmp_path):
     fill(session, households=30, seed=1)
     window = MainWindow(session)
     qtbot.addWidget(window)
-    assert window.table.model().rowCount() == 30
+    settle(qtbot)
+    assert window.list_page.model.rowCount() == 30
+    window.idle.set_locked(True)
     session.close()
+
+
+def test_a_new_profile_can_be_created_from_the_start_dialog(qtbot, tmp_path):
+    folder = tmp_path / "new"
+    dialog = UnlockDialog(folder)
+    qtbot.addWidget(dialog)
+    assert dialog.creating and dialog.ok.text() == "新しく作る"
+    dialog.owner.setText("佐藤 花子")
+    dialog.passphrase.setText("long enough passphrase")
+    dialog.again.setText("a different one")
+    dialog.try_unlock()
+    assert "一致しません" in dialog.message.text() and dialog.session is None
+    dialog.passphrase.setText("short")
+    dialog.again.setText("short")
+    dialog.try_unlock()
+    assert "8文字以上" in dialog.message.text()
+    dialog.passphrase.setText("long enough passphrase")
+    dialog.again.setText("long enough passphrase")
+    dialog.try_unlock()
+    assert dialog.session is not None
+    assert [s.name for s in dialog.session.directory.staff()] == ["佐藤 花子"]
+    dialog.session.close()
 
 
 def test_a_folder_without_a_profile_is_said_plainly(qtbot, tmp_path):
     dialog = UnlockDialog(tmp_path / "nothing")
     qtbot.addWidget(dialog)
     assert "プロファイルがありません" in dialog.message.text()
-    assert not dialog.passphrase.isEnabled()
+    assert dialog.create_box.isVisibleTo(dialog)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -18,4 +19,10 @@ def open_window(args) -> int:
     except ImportError as exc:  # PySide6 missing or no usable platform plugin
         print(f"yorisoi: 画面を開けません（{exc.name or 'PySide6'} がありません）。", file=sys.stderr)
         return 1
-    return run_desktop(args.profile)
+    code = run_desktop(args.profile)
+    # Everything is saved and closed. PySide6 can crash while Python tears down the Qt objects
+    # at exit (a known shutdown-order problem), so leave without that teardown.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,23 +1,40 @@
-"""Starting the desktop: QApplication, fonts, unlock, main window."""
+"""Starting the desktop: QApplication, fonts, translations, unlock, main window."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import profiles
 from ui.desktop import fonts
+from ui.desktop.i18n import tr
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        # 150 % scaling on municipal laptops: pass the factor through instead of rounding to 200 %.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("yorisoi")
+    app.setApplicationDisplayName("寄り添い")
+    # Qt's own dialogs (file chooser, buttons) in Japanese; our strings are Japanese already.
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.Japanese), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+    return app
 
 
 def run_desktop(profile: str | None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("yorisoi")
-    app.setApplicationDisplayName("寄り添い")
+    app = make_application()
     if fonts.apply(app) is None:
-        QMessageBox.warning(None, "寄り添い", "日本語フォントが見つかりません。文字が正しく表示されない場合は、"
-                            "日本語フォント（Linux では fonts-ipaexfont）を入れてください。")
+        QMessageBox.warning(None, tr("寄り添い"), tr("日本語フォントが見つかりません。文字が正しく表示されない場合は、"
+                                                   "日本語フォント（Linux では fonts-ipaexfont）を入れてください。"))
     from ui.desktop.main_window import MainWindow
     from ui.desktop.unlock import UnlockDialog
 
@@ -28,5 +45,9 @@ def run_desktop(profile: str | None) -> int:
     window = MainWindow(dialog.session)
     window.show()
     code = app.exec()
+    from ui.desktop import runner
+
+    window.idle.set_locked(True)
+    runner.wait_idle()
     dialog.session.close()
     return code

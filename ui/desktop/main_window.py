@@ -1,47 +1,256 @@
-"""The main window: for now, the household list of the unlocked profile."""
+"""The main window: the household list beside the household, a status line, and the lock.
+
+The window wires pages and dialogs together; pages and dialogs call `app/` services, and every
+change a service reports (`session.changed`) refreshes the list, the open household and the
+status line.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtWidgets import QMainWindow, QTableView
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from app.session import Session
-from app.vocab import Stage
+from app.vocab import Action
+from ui.desktop.dialogs.base import EntryDialog
+from ui.desktop.dialogs.contact import ContactDialog
+from ui.desktop.dialogs.household import HouseholdDialog, PersonDialog
+from ui.desktop.dialogs.lifecycle import LifecycleDialog, OpenCaseDialog
+from ui.desktop.dialogs.pick_household import PickHouseholdDialog
+from ui.desktop.dialogs.records import AmendDialog, NoteDialog
+from ui.desktop.households.list_page import HouseholdListPage
+from ui.desktop.households.view_page import HouseholdViewPage
+from ui.desktop.i18n import tr
+from ui.desktop.lock import DEFAULT_IDLE_MINUTES, IdleLock
+from ui.desktop.lock_screen import LockScreen
+from ui.desktop.status_line import StatusLine
+from ui.desktop.widgets.message_bar import MessageBar
 
-COLUMNS = ("世帯名", "住所", "段階", "次回予定日")
-
-
-class HouseholdTable(QAbstractTableModel):
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.rows = session.households.rows()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self.rows[index.row()]
-        stage = Stage(row.stage).label if row.stage else "（ケースなし）"
-        return (row.name, row.address or "", stage, row.next_action_on or "")[index.column()]
+STATUS_REFRESH_MS = 15_000
 
 
 class MainWindow(QMainWindow):
+    households_changed = Signal(object)  # re-emitted on the UI thread from session.changed
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.setWindowTitle("寄り添い")
-        self.table = QTableView()
-        self.table.setModel(HouseholdTable(session))
-        self.table.setAccessibleName("世帯一覧")
-        self.setCentralWidget(self.table)
-        self.resize(1000, 640)
+        self.setWindowTitle(tr("寄り添い"))
+        self.setAccessibleName(tr("寄り添い"))
+        self._hidden_on_lock: list[QWidget] = []
+        self.current_dialog: QWidget | None = None
+
+        self.message = MessageBar()
+        self.list_page = HouseholdListPage(session)
+        self.view_page = HouseholdViewPage(session)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.list_page)
+        split.addWidget(self.view_page)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 6)
+        split.setSizes([520, 846])
+        self.workspace = QWidget()
+        work = QVBoxLayout(self.workspace)
+        work.setContentsMargins(6, 6, 6, 0)
+        work.addWidget(self.message)
+        work.addWidget(split, 1)
+        self.lock_screen = LockScreen(session.folder)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.workspace)
+        self.stack.addWidget(self.lock_screen)
+        self.setCentralWidget(self.stack)
+
+        self.status = StatusLine(self.statusBar(), session)
+        minutes = float(session.setting("idle_lock_minutes", str(DEFAULT_IDLE_MINUTES)) or DEFAULT_IDLE_MINUTES)
+        self.idle = IdleLock(minutes * 60, self)
+        self._build_menus()
+
+        self.list_page.household_chosen.connect(self.open_household)
+        self.list_page.failed.connect(self.message.show_error)
+        self.view_page.failed.connect(self.message.show_error)
+        self.view_page.log_contact_requested.connect(self.log_contact)
+        self.view_page.add_note_requested.connect(self.add_note)
+        self.view_page.edit_household_requested.connect(self.edit_household)
+        self.view_page.add_person_requested.connect(lambda: self.edit_person(None))
+        self.view_page.edit_person_requested.connect(self.edit_person)
+        self.view_page.action_requested.connect(self.lifecycle_step)
+        self.view_page.open_case_requested.connect(self.open_case)
+        self.view_page.amend_requested.connect(self.amend)
+        self.idle.lock_requested.connect(self.lock)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.households_changed.connect(self._on_changed)
+        session.subscribe(self.households_changed.emit)
+
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self.status.refresh)
+        self._status_timer.start()
+        self.list_page.set_stations([(s.id, s.name) for s in session.directory.stations()])
+        self.list_page.reload()
+        self.status.refresh()
+        self.resize(1366, 768)
+
+    # -- menus ----------------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("ファイル(&F)"))
+        self._action(file_menu, tr("世帯を追加…"), self.add_household, "Ctrl+N")
+        self._action(file_menu, tr("画面をロック"), lambda: self.lock("manual"), "Ctrl+Shift+L")
+        file_menu.addSeparator()
+        self._action(file_menu, tr("終了"), self.close, QKeySequence.StandardKey.Quit)
+        record_menu = bar.addMenu(tr("記録(&R)"))
+        self.log_contact_action = self._action(record_menu, tr("接触を記録…"), self.log_contact, "Ctrl+L")
+        self._action(record_menu, tr("記録を追加…"), self.add_note, "Ctrl+Shift+N")
+        view_menu = bar.addMenu(tr("表示(&V)"))
+        self._action(view_menu, tr("検索"), self.list_page.focus_search, "Ctrl+F")
+        self._action(view_menu, tr("一覧を更新"), self.list_page.reload, "F5")
+        settings_menu = bar.addMenu(tr("設定(&S)"))
+        self._action(settings_menu, tr("自動ロックまでの時間…"), self.choose_idle_time)
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def open_household(self, household_id: str) -> None:
+        if household_id != self.view_page.household_id:
+            self.view_page.load(household_id)
+
+    def _on_changed(self, household_ids) -> None:
+        self.list_page.reload()
+        if self.view_page.household_id and (not household_ids or self.view_page.household_id in household_ids):
+            self.view_page.reload()
+        self.status.refresh()
+
+    def _run_dialog(self, dialog: EntryDialog, done: str | None = None, then=None) -> EntryDialog:
+        """Open a dialog without blocking the window (background work and the lock go on);
+        `then(result)` runs after it was saved."""
+        self.current_dialog = dialog
+
+        def finished(code: int) -> None:
+            self.current_dialog = None
+            if code != EntryDialog.DialogCode.Accepted:
+                return
+            if dialog.notice:
+                self.message.show_message(dialog.notice, "refused")
+            elif done:
+                self.message.show_message(done, "ok")
+            if then is not None and dialog.result_value is not None:
+                then(dialog.result_value)
+            dialog.deleteLater()
+
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+    # -- actions --------------------------------------------------------------------------
+
+    def log_contact(self) -> None:
+        view = self.view_page.view
+        if view is None:
+            picker = PickHouseholdDialog(self.session, self)
+            self.current_dialog = picker
+
+            def picked(code: int) -> None:
+                self.current_dialog = None
+                if code == PickHouseholdDialog.DialogCode.Accepted and picker.chosen is not None:
+                    household_id, name = picker.chosen
+                    self.view_page.load(household_id)
+                    self._contact_dialog(household_id, name, self.session.households.persons(household_id))
+
+            picker.finished.connect(picked)
+            picker.open()
+            return
+        self._contact_dialog(view.household.id, view.household.name, view.persons)
+
+    def _contact_dialog(self, household_id: str, name: str, persons) -> None:
+        self._run_dialog(ContactDialog(self.session, household_id, name, persons, self), tr("接触記録を保存しました。"))
+
+    def add_note(self) -> None:
+        view = self.view_page.view
+        if view is None:
+            self.message.show_message(tr("先に世帯を選んでください。"), "info")
+            return
+        self._run_dialog(NoteDialog(self.session, view.household.id, view.household.name, self), tr("記録を保存しました。"))
+
+    def add_household(self) -> None:
+        self._run_dialog(HouseholdDialog(self.session, None, self), tr("世帯を追加しました。"),
+                         then=lambda household: self.view_page.load(household.id))
+
+    def edit_household(self) -> None:
+        if self.view_page.view:
+            self._run_dialog(HouseholdDialog(self.session, self.view_page.view.household, self), tr("保存しました。"))
+
+    def edit_person(self, person_id: str | None) -> None:
+        view = self.view_page.view
+        if view is None:
+            return
+        person = next((p for p in view.persons if p.id == person_id), None) if person_id else None
+        self._run_dialog(PersonDialog(self.session, view.household.id, person, self), tr("保存しました。"))
+
+    def open_case(self) -> None:
+        view = self.view_page.view
+        if view is not None:
+            self._run_dialog(OpenCaseDialog(self.session, view.household.id, view.persons, self),
+                             tr("ケースを開始しました（相談受付）。"))
+
+    def lifecycle_step(self, action_code: str) -> None:
+        view = self.view_page.view
+        if view is None or view.case is None:
+            return
+        action = Action(action_code)
+        self._run_dialog(LifecycleDialog(self.session, view.case, action, self),
+                         tr("「{a}」を記録しました。").format(a=action.label))
+
+    def amend(self, entry) -> None:
+        self._run_dialog(AmendDialog(self.session, entry, self), tr("訂正を保存しました（元の記録も残っています）。"))
+
+    def choose_idle_time(self) -> None:
+        current = int(float(self.session.setting("idle_lock_minutes", str(DEFAULT_IDLE_MINUTES))))
+        minutes, ok = QInputDialog.getInt(self, tr("自動ロック"), tr("操作がないときにロックするまでの分数"),
+                                          current, 1, 60)
+        if ok:
+            self.session.set_setting("idle_lock_minutes", str(minutes))
+            self.idle.set_idle_seconds(minutes * 60)
+
+    # -- lock -----------------------------------------------------------------------------
+
+    def lock(self, reason: str = "manual") -> None:
+        if self.idle.locked:
+            return
+        self.idle.set_locked(True)
+        from PySide6.QtWidgets import QApplication
+
+        self._hidden_on_lock = []
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or not widget.isVisible():
+                continue
+            save = getattr(widget, "save_draft", None)
+            if callable(save):
+                save()  # what was typed is in the encrypted profile before anything else
+            widget.hide()
+            self._hidden_on_lock.append(widget)
+        self.view_page.clear()
+        self.list_page.model.set_rows([], {})
+        self.list_page.results.clear()
+        self.message.hide()
+        self.stack.setCurrentWidget(self.lock_screen)
+        self.lock_screen.prepare(reason)
+
+    def unlock(self) -> None:
+        self.idle.set_locked(False)
+        self.stack.setCurrentWidget(self.workspace)
+        self.list_page.reload()
+        for widget in self._hidden_on_lock:
+            widget.show()
+        self._hidden_on_lock = []

@@ -1,63 +1,121 @@
-"""The unlock dialog: a passphrase, a calm message when it is wrong, and nothing else."""
+"""Start: choose or create a profile, and unlock it. A wrong passphrase gets a calm message,
+the field is cleared, and nothing else happens."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import profiles
-from app.errors import describe
+from app.errors import AppError, describe
 from app.session import Session
 from storage.errors import StorageError, UnlockThrottled, WrongPassphrase
+from ui.desktop.i18n import tr
 
 
 class UnlockDialog(QDialog):
     def __init__(self, folder: Path, parent=None) -> None:
         super().__init__(parent)
-        self.folder = folder
+        self.folder = Path(folder)
         self.session: Session | None = None
-        self.setWindowTitle("寄り添い — ロック解除")
+        self.setWindowTitle(tr("寄り添い — プロファイルを開く"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"プロファイル: {folder}"))
+        where = QHBoxLayout()
+        self.where = QLabel()
+        self.where.setAccessibleName(tr("プロファイルのフォルダ"))
+        self.where.setWordWrap(True)
+        where.addWidget(self.where, 1)
+        choose = QPushButton(tr("別のフォルダ…"))
+        choose.setAccessibleName(tr("別のフォルダを選ぶ"))
+        choose.clicked.connect(self._choose_folder)
+        where.addWidget(choose)
+        layout.addLayout(where)
+
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("パスフレーズ")
-        self.passphrase.setPlaceholderText("パスフレーズ")
+        self.passphrase.setAccessibleName(tr("パスフレーズ"))
+        self.passphrase.setPlaceholderText(tr("パスフレーズ"))
         layout.addWidget(self.passphrase)
+
+        self.create_box = QWidget()
+        create = QFormLayout(self.create_box)
+        create.setContentsMargins(0, 0, 0, 0)
+        self.owner = QLineEdit()
+        self.owner.setAccessibleName(tr("あなたの氏名"))
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again.setAccessibleName(tr("パスフレーズ（確認）"))
+        create.addRow(tr("あなたの氏名"), self.owner)
+        create.addRow(tr("パスフレーズ（確認）"), self.again)
+        layout.addWidget(self.create_box)
+
         self.message = QLabel("")
-        self.message.setAccessibleName("メッセージ")
+        self.message.setAccessibleName(tr("メッセージ"))
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("開く")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("やめる")
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("やめる"))
         self.buttons.accepted.connect(self.try_unlock)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        if not profiles.exists(folder):
-            self.message.setText(f"このフォルダにはプロファイルがありません: {folder}")
-            self.passphrase.setEnabled(False)
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.resize(520, 220)
+        self._refresh()
+
+    @property
+    def creating(self) -> bool:
+        return not profiles.exists(self.folder)
+
+    def _refresh(self) -> None:
+        self.where.setText(tr("プロファイル: {f}").format(f=self.folder))
+        self.create_box.setVisible(self.creating)
+        self.ok.setText(tr("新しく作る") if self.creating else tr("開く"))
+        self.ok.setAccessibleName(self.ok.text())
+        if self.creating:
+            self.message.setText(tr("このフォルダにはプロファイルがありません。新しく作るには、氏名と"
+                                    "8文字以上のパスフレーズを2回入力してください。"))
+        self.passphrase.setFocus()
+
+    def _choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, tr("プロファイルのフォルダ"), str(self.folder.parent))
+        if chosen:
+            self.folder = Path(chosen)
+            self.message.clear()
+            self._refresh()
 
     def try_unlock(self) -> None:
         secret = self.passphrase.text()
         self.passphrase.clear()
         try:
-            self.session = profiles.unlock(self.folder, secret)
+            if self.creating:
+                again = self.again.text()
+                self.again.clear()
+                if secret != again:
+                    self.message.setText(tr("2回入力したパスフレーズが一致しません。"))
+                    return
+                self.session = profiles.create(self.folder, secret, owner_name=self.owner.text().strip() or None)
+            else:
+                self.session = profiles.unlock(self.folder, secret)
         except (WrongPassphrase, UnlockThrottled) as exc:
             self.message.setText(describe(exc))
-            wait = exc.wait_seconds
-            if wait > 0:
-                self._hold(wait)
+            if exc.wait_seconds > 0:
+                self.ok.setEnabled(False)
+                QTimer.singleShot(int(exc.wait_seconds * 1000), lambda: self.ok.setEnabled(True))
             return
-        except StorageError as exc:
+        except (StorageError, AppError, OSError) as exc:
             self.message.setText(describe(exc))
             return
         self.accept()
-
-    def _hold(self, seconds: float) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(False)
-        QTimer.singleShot(int(seconds * 1000), lambda: ok.setEnabled(True))

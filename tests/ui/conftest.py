@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from app import profiles
+from app.demo import fill
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.ui.qt_helpers import settle
+from ui.desktop.main_window import MainWindow
+
+
+@pytest.fixture
+def demo_session(tmp_path):
+    session = profiles.create(tmp_path / "demo", PASSPHRASE, owner_name="テスト 職員", kdf=FAST_KDF)
+    fill(session, households=80, seed=5)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def window(qtbot, demo_session):
+    w = MainWindow(demo_session)
+    qtbot.addWidget(w)
+    w.show()
+    settle(qtbot)
+    yield w
+    w.idle.set_locked(True)  # stop timers before the session closes
+    settle(qtbot)
+
+
+def open_first(qtbot, window, predicate=lambda row: True):
+    row = next(r for r in window.list_page.model.rows if predicate(r))
+    window.list_page.select(row.id)
+    qtbot.waitUntil(lambda: window.view_page.household_id == row.id, timeout=5000)
+    settle(qtbot)
+    return row

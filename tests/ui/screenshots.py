@@ -1,0 +1,84 @@
+"""Render the main views offscreen into PNGs for review (run by test_screenshots in a child
+process, so the scale factor can be chosen before Qt starts).
+
+    python -m tests.ui.screenshots OUT_DIR SCALE WIDTH HEIGHT
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main(out: Path, scale: str, width: int, height: int) -> None:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ["QT_SCALE_FACTOR"] = scale
+    from PySide6.QtWidgets import QApplication
+
+    from app import profiles
+    from app.demo import fill
+    from tests.conftest import FAST_KDF, PASSPHRASE
+    from ui.desktop import fonts, runner
+    from ui.desktop.app import make_application
+    from ui.desktop.dialogs.contact import ContactDialog
+    from ui.desktop.dialogs.household import PersonDialog
+    from ui.desktop.main_window import MainWindow
+    from ui.desktop.unlock import UnlockDialog
+
+    app = make_application()
+    fonts.apply(app)
+    folder = Path(tempfile.mkdtemp()) / "profile"
+    session = profiles.create(folder, PASSPHRASE, owner_name="デモ 利用者", kdf=FAST_KDF)
+    fill(session, households=120, seed=4)
+
+    def settle():
+        for _ in range(8):
+            runner.wait_idle()
+            app.processEvents()
+
+    def save(widget, name: str) -> None:
+        settle()
+        widget.grab().save(str(out / f"{name}@{scale}x.png"))
+
+    unlock = UnlockDialog(folder)
+    unlock.show()
+    save(unlock, "unlock")
+    unlock.close()
+    window = MainWindow(session)
+    window.resize(width, height)
+    window.show()
+    settle()
+    rows = window.list_page.model.rows
+    target = next(r for r in rows if r.stage == "in_support" and r.lead_staff_id == session.me)
+    window.list_page.select(target.id)
+    save(window, "main-household")
+    view = window.view_page.view
+    contact = ContactDialog(session, view.household.id, view.household.name, view.persons, window)
+    contact.summary.setText("玄関先で本人と10分ほど話せた。体調は安定。")
+    contact.body.setPlainText("母の通院に来週同行する約束をした。食事は一日二食。")
+    contact.next_action.setText("通院同行")
+    contact.next_on.edit.setText("R8.12.1")
+    contact.show()
+    save(contact, "contact-dialog")
+    contact.reject()
+    person = PersonDialog(session, view.household.id, view.persons[0], window)
+    person.show()
+    save(person, "person-dialog")
+    person.close()
+    window.list_page.search.setText("電話")
+    window.list_page._run_search()
+    save(window, "search-results")
+    window.list_page.search.clear()
+    window.list_page._run_search()
+    window.lock("idle")
+    save(window, "lock-screen")
+    window.idle.set_locked(True)
+    settle()
+    session.close()
+    QApplication.quit()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

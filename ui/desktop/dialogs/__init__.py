@@ -1,0 +1,1 @@
+"""Dialogs for entering things: contacts, notes, households, members, lifecycle steps."""

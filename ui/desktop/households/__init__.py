@@ -1,0 +1,1 @@
+"""The household list (with filters and search-as-you-type) and the household view."""

@@ -1,0 +1,219 @@
+"""The household list page: their households first, filters, and a search box that finds
+households, contacts and notes as the user types."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.session import Session
+from app.vocab import Field, Stage
+from storage.household_list import HouseholdQuery
+from ui.desktop import runner
+from ui.desktop.households.list_model import ID_ROLE, HouseholdListModel
+from ui.desktop.households.search_results import SearchResultsList
+from ui.desktop.i18n import label, tr
+
+SEARCH_DELAY_MS = 150
+SCOPES = (("first", "自分の担当を先に"), ("mine", "自分の担当のみ"))
+
+
+class HouseholdListPage(QWidget):
+    household_chosen = Signal(str)
+    failed = Signal(object)
+
+    def __init__(self, session: Session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._generation = 0
+        self._search_generation = 0
+        self.shown_search_generation = 0  # which search's results are on screen
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("検索（世帯名・ふりがな・住所・記録・接触）  Ctrl+F"))
+        self.search.setAccessibleName(tr("検索"))
+        self.search.setClearButtonEnabled(True)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        layout.addLayout(top)
+
+        filters = QHBoxLayout()
+        self.scope = self._combo(tr("表示範囲"), [(code, tr(text)) for code, text in SCOPES])
+        self.stage = self._combo(tr("段階"), [(None, tr("段階: すべて"))] + [(s.value, label(s)) for s in Stage])
+        self.field = self._combo(tr("分野"), [(None, tr("分野: すべて"))] + [(f.value, label(f)) for f in Field])
+        self.station = self._combo(tr("ステーション"), [(None, tr("ステーション: すべて"))])
+        self.overdue = QCheckBox(tr("予定日を過ぎたもの"))
+        self.overdue.setAccessibleName(tr("予定日を過ぎたものだけ表示"))
+        for widget in (self.scope, self.stage, self.field, self.station):
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(5)
+            filters.addWidget(widget, 1)
+        layout.addLayout(filters)
+        second = QHBoxLayout()
+        second.addWidget(self.overdue)
+        second.addStretch(1)
+        self.count = QLabel("")
+        self.count.setAccessibleName(tr("件数"))
+        second.addWidget(self.count)
+        layout.addLayout(second)
+
+        self.model = HouseholdListModel(session.me)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(tr("世帯一覧"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((34, 92, 150, 88, 80, 48, 220)):
+            self.table.setColumnWidth(col, width)
+        self.results = SearchResultsList()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.results)
+        layout.addWidget(self.stack, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.search.returnPressed.connect(self._enter_from_search)
+        for combo in (self.scope, self.stage, self.field, self.station):
+            combo.currentIndexChanged.connect(self.reload)
+        self.overdue.toggled.connect(self.reload)
+        self.table.activated.connect(lambda index: self._choose(index.data(ID_ROLE)))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _: self._choose(current.data(ID_ROLE)) if current.isValid() else None)
+        self.results.itemActivated.connect(lambda item: self._choose_result())
+        self.results.currentItemChanged.connect(lambda *_: self._choose_result())
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+
+    def _combo(self, name: str, items) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        for code, text in items:
+            combo.addItem(text, code)
+        return combo
+
+    # -- loading --------------------------------------------------------------------------
+
+    def set_stations(self, stations: list[tuple[str, str]]) -> None:
+        current = self.station.currentData()
+        self.station.blockSignals(True)
+        self.station.clear()
+        self.station.addItem(tr("ステーション: すべて"), None)
+        for sid, name in stations:
+            self.station.addItem(name, sid)
+        index = self.station.findData(current)
+        self.station.setCurrentIndex(max(0, index))
+        self.station.blockSignals(False)
+
+    def query(self) -> HouseholdQuery:
+        yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+        return HouseholdQuery(
+            me=self.session.me or None,
+            mine_only=self.scope.currentData() == "mine",
+            station_id=self.station.currentData(),
+            stage=self.stage.currentData(),
+            field=self.field.currentData(),
+            due_before=yesterday if self.overdue.isChecked() else None,
+        )
+
+    def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        query = self.query()
+        session = self.session
+
+        def load():
+            return session.households.rows(query), session.directory.names("station")
+
+        runner.run(load, lambda result: self._loaded(generation, *result), self.failed.emit)
+
+    def _loaded(self, generation: int, rows, stations: dict[str, str]) -> None:
+        if generation != self._generation:
+            return  # a newer filter was chosen while this one loaded
+        selected = self.selected_id()
+        self.model.set_rows(rows, stations)
+        mine = sum(1 for r in rows if self.session.me and r.lead_staff_id == self.session.me)
+        self.count.setText(tr("{n}世帯（うち担当 {m}）").format(n=len(rows), m=mine))
+        if selected:
+            self.select(selected)
+
+    def selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def select(self, household_id: str) -> None:
+        row = self.model.row_of(household_id)
+        if row >= 0:
+            index = self.model.index(row, 1)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+
+    # -- search ---------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _run_search(self) -> None:
+        text = self.search.text().strip()
+        self._search_generation += 1
+        generation = self._search_generation
+        if not text:
+            self.stack.setCurrentWidget(self.table)
+            return
+        session = self.session
+        runner.run(lambda: session.search.find(text, limit=100),
+                   lambda results: self._searched(generation, results), self.failed.emit)
+
+    def _searched(self, generation: int, results) -> None:
+        if generation != self._search_generation:
+            return  # the user typed more while this search ran
+        self.results.blockSignals(True)
+        self.results.show_results(results)
+        self.results.blockSignals(False)
+        self.stack.setCurrentWidget(self.results)
+        self.shown_search_generation = generation
+
+    def _enter_from_search(self) -> None:
+        if self.stack.currentWidget() is self.results:
+            self.results.setFocus()
+            self._choose_result()
+        else:
+            self.table.setFocus()
+
+    def _choose_result(self) -> None:
+        result = self.results.current_result()
+        if result and result.household_id:
+            self.household_chosen.emit(result.household_id)
+
+    def _choose(self, household_id: str | None) -> None:
+        if household_id:
+            self.household_chosen.emit(household_id)

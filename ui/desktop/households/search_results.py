@@ -1,0 +1,69 @@
+"""Search hits as the user types: households, contacts and notes, with the match marked."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListWidgetItem
+
+from app.services.search import SearchResult
+from forms.wareki import format_wareki
+from ui.desktop.i18n import tr
+from ui.desktop.widgets.rich_list import HTML_ROLE, INDENT_ROLE, RichList
+
+RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def _marked(result: SearchResult) -> str:
+    out, last = [], 0
+    for start, end in result.spans:
+        out.append(html.escape(result.snippet[last:start]))
+        out.append(f"<b style='background:#fff3b0'>{html.escape(result.snippet[start:end])}</b>")
+        last = end
+    out.append(html.escape(result.snippet[last:]))
+    when = format_wareki(result.at[:10], short=True) if result.at else ""
+    head = f"<span style='color:#555'>{html.escape(result.kind_label)}</span>　<b>{html.escape(result.household_name)}</b>"
+    if when:
+        head += f"　<span style='color:#555'>{when}</span>"
+    return f"{head}<br>{''.join(out)}"
+
+
+class SearchResultsList(RichList):
+    """Items carry the index of their result rather than the object, and every role that is
+    read is set on every item: PySide6 6.12 drops a reference to None each time an unset role
+    is read, which ends in a crash (found by bench.ui; see tests/ui/test_qt_refcount.py)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(tr("検索結果"))
+        self.results: list[SearchResult] = []
+
+    def show_results(self, results: list[SearchResult]) -> None:
+        self.clear()
+        self.results = list(results)
+        if not results:
+            item = QListWidgetItem(tr("見つかりませんでした。"))
+            item.setData(HTML_ROLE, tr("見つかりませんでした。"))
+            item.setData(RESULT_ROLE, -1)
+            item.setData(INDENT_ROLE, 0)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.addItem(item)
+            return
+        for n, result in enumerate(results):
+            plain = f"{result.kind_label} {result.household_name} {result.snippet}"
+            item = QListWidgetItem(plain)
+            item.setData(RESULT_ROLE, n)
+            item.setData(INDENT_ROLE, 0)
+            item.setData(HTML_ROLE, _marked(result))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, plain)
+            self.addItem(item)
+        self.setCurrentRow(0)
+
+    def result_at(self, row: int) -> SearchResult | None:
+        item = self.item(row)
+        index = item.data(RESULT_ROLE) if item is not None else None
+        return self.results[index] if isinstance(index, int) and index >= 0 else None
+
+    def current_result(self) -> SearchResult | None:
+        return self.result_at(self.currentRow())

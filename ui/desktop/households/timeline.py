@@ -1,0 +1,90 @@
+"""One timeline of everything that happened to a household, newest first; a correction is
+shown beneath what it corrects, indented, and the original stays readable."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QListWidgetItem
+
+from app.services.timeline import TimelineItem
+from forms.wareki import format_wareki
+from ui.desktop.i18n import tr
+from ui.desktop.widgets.rich_list import HTML_ROLE, INDENT_ROLE, RichList
+
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 5
+KIND_LABELS = {"contact": "接触", "note": "記録", "event": "経過", "consent": "同意", "form": "様式",
+               "decision": "会議"}
+KIND_COLOURS = {"contact": "#1a5fb4", "note": "#333333", "event": "#6b3fa0", "consent": "#1e7b34",
+                "form": "#8a5a00", "decision": "#b3261e"}
+AMENDABLE = ("contact", "note")
+CORRECTION_INDENT = 28
+
+
+def when(at: str) -> str:
+    if not at:
+        return ""
+    text = format_wareki(at[:10], short=True)
+    return f"{text} {at[11:16]}" if len(at) > 16 and at[10] == "T" else text
+
+
+def _html(entry: TimelineItem, correction: bool) -> str:
+    colour = KIND_COLOURS.get(entry.kind, "#333")
+    kind = html.escape(tr(KIND_LABELS.get(entry.kind, entry.kind)))
+    title = html.escape(entry.title)
+    body = html.escape(entry.body).replace("\n", "<br>")
+    mark = f"<span style='color:#8a5a00'><b>{html.escape(tr('訂正'))}</b></span> " if correction else ""
+    head = (f"<span style='color:#555'>{when(entry.at)}</span>　"
+            f"<span style='color:{colour}'><b>{kind}</b></span>　{mark}<b>{title}</b>")
+    return head + (f"<br>{body}" if body else "")
+
+
+class TimelineView(RichList):
+    amend_requested = Signal(object)  # TimelineItem
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(tr("タイムライン"))
+        self._entries: list[TimelineItem] = []  # items hold indexes (see SearchResultsList)
+        self.setAlternatingRowColors(True)
+        self.itemActivated.connect(self._activated)
+
+    def show_items(self, items: list[TimelineItem]) -> None:
+        self.clear()
+        self._entries = []
+        for entry in items:
+            self._add(entry, correction=False)
+            for correction in entry.corrections:
+                self._add(correction, correction=True)
+
+    def _add(self, entry: TimelineItem, *, correction: bool) -> None:
+        plain = f"{when(entry.at)} {tr(KIND_LABELS.get(entry.kind, entry.kind))} {entry.title} {entry.body}"
+        item = QListWidgetItem(plain)
+        item.setData(ITEM_ROLE, len(self._entries))
+        self._entries.append(entry)
+        item.setData(HTML_ROLE, _html(entry, correction))
+        item.setData(INDENT_ROLE, CORRECTION_INDENT if correction else 0)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, (tr("訂正") + " " if correction else "") + plain)
+        if entry.kind in AMENDABLE:
+            item.setToolTip(tr("Enter またはダブルクリックで訂正を書けます（元の記録は残ります）。"))
+        self.addItem(item)
+
+    def entries(self) -> list[TimelineItem]:
+        return list(self._entries)
+
+    def _entry(self, item) -> TimelineItem | None:
+        index = item.data(ITEM_ROLE) if item is not None else None
+        return self._entries[index] if isinstance(index, int) else None
+
+    def current_entry(self) -> TimelineItem | None:
+        return self._entry(self.currentItem())
+
+    def clear(self) -> None:
+        super().clear()
+        self._entries = []
+
+    def _activated(self, item) -> None:
+        entry = self._entry(item)
+        if entry is not None and entry.kind in AMENDABLE:
+            self.amend_requested.emit(entry)

@@ -1,0 +1,150 @@
+"""The household view: who lives there, the case and what may happen next, and the timeline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.household_view import HouseholdView, open_household
+from app.session import Session
+from forms.wareki import format_wareki
+from ui.desktop import runner
+from ui.desktop.households.case_panel import CasePanel
+from ui.desktop.households.members import MembersTable
+from ui.desktop.households.timeline import TimelineView
+from ui.desktop.i18n import tr
+
+
+class HouseholdViewPage(QWidget):
+    log_contact_requested = Signal()
+    add_note_requested = Signal()
+    edit_household_requested = Signal()
+    add_person_requested = Signal()
+    edit_person_requested = Signal(str)
+    action_requested = Signal(str)
+    open_case_requested = Signal()
+    amend_requested = Signal(object)
+    failed = Signal(object)
+    loaded = Signal(object)
+
+    def __init__(self, session: Session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.view: HouseholdView | None = None
+        self._generation = 0
+        self.stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        self.empty = QLabel(tr("左の一覧から世帯を選ぶか、検索してください。\n\n"
+                               "Ctrl+F 検索　Ctrl+L 接触を記録　Ctrl+N 世帯を追加"))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAccessibleName(tr("世帯が選ばれていません"))
+        self.stack.addWidget(self.empty)
+        self.page = QWidget()
+        self.stack.addWidget(self.page)
+        layout = QVBoxLayout(self.page)
+        layout.setContentsMargins(8, 0, 0, 0)
+
+        head = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setAccessibleName(tr("世帯名"))
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        head.addWidget(self.title, 1)
+        for text, name, signal in (
+            (tr("接触を記録（Ctrl+L）"), tr("接触を記録"), self.log_contact_requested),
+            (tr("記録を追加"), tr("記録を追加"), self.add_note_requested),
+            (tr("世帯員を追加"), tr("世帯員を追加"), self.add_person_requested),
+            (tr("世帯を編集"), tr("世帯を編集"), self.edit_household_requested),
+        ):
+            button = QPushButton(text)
+            button.setAccessibleName(name)
+            button.clicked.connect(signal.emit)
+            head.addWidget(button)
+        layout.addLayout(head)
+        self.details = QLabel()
+        self.details.setAccessibleName(tr("世帯の情報"))
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.details)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel(tr("世帯員")))
+        self.members = MembersTable()
+        left_layout.addWidget(self.members)
+        self.case_panel = CasePanel()
+        left_layout.addWidget(self.case_panel)
+        left_layout.addStretch(1)
+        split.addWidget(left)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel(tr("タイムライン（新しい順）")))
+        self.timeline = TimelineView()
+        right_layout.addWidget(self.timeline)
+        split.addWidget(right)
+        split.setSizes([330, 470])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+
+        self.members.edit_requested.connect(self.edit_person_requested.emit)
+        self.case_panel.action_requested.connect(self.action_requested.emit)
+        self.case_panel.open_case_requested.connect(self.open_case_requested.emit)
+        self.timeline.amend_requested.connect(self.amend_requested.emit)
+
+    @property
+    def household_id(self) -> str | None:
+        return self.view.household.id if self.view else None
+
+    def load(self, household_id: str) -> None:
+        """Open a household in the background (a large one can take a moment)."""
+        self._generation += 1
+        generation = self._generation
+        session = self.session
+        runner.run(lambda: open_household(session, household_id),
+                   lambda view: self._show(generation, view), self.failed.emit)
+
+    def reload(self) -> None:
+        if self.household_id:
+            self.load(self.household_id)
+
+    def clear(self) -> None:
+        """Hide every personal detail (used by the lock)."""
+        self.view = None
+        self.title.clear()
+        self.details.clear()
+        self.members.setRowCount(0)
+        self.timeline.clear()
+        self.stack.setCurrentWidget(self.empty)
+
+    def _show(self, generation: int, view: HouseholdView) -> None:
+        if generation != self._generation:
+            return
+        self.view = view
+        h = view.household
+        kana = f"<span style='color:#555'>（{h.kana}）</span>" if h.kana else ""
+        self.title.setText(f"<span style='font-size:16pt; font-weight:bold'>{h.name}</span> {kana}")
+        parts = [h.address or "", h.phone or "", tr("ステーション: {s}").format(s=view.station_name or "—"),
+                 tr("担当: {s}").format(s=view.lead_staff_name or "—")]
+        line = "　".join(p for p in parts if p)
+        if h.next_action or h.next_action_on:
+            due = format_wareki(h.next_action_on) if h.next_action_on else ""
+            line += "\n" + tr("次回: {a} {d}").format(a=h.next_action or "", d=due)
+        self.details.setText(line)
+        self.members.show_persons(view.persons)
+        self.case_panel.show_view(view)
+        self.timeline.show_items(view.timeline)
+        self.stack.setCurrentWidget(self.page)
+        self.loaded.emit(view)
