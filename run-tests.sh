@@ -6,22 +6,9 @@
 # Extra arguments go to pytest (e.g. ./run-tests.sh -m slow).
 set -euo pipefail
 cd "$(dirname "$0")"
-
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-SYSTEM_PACKAGES=(fonts-ipaexfont-gothic fonts-ipaexfont-mincho fonts-ipamj-mincho poppler-utils
-                 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
-if command -v apt-get >/dev/null 2>&1; then
-  missing=()
-  for package in "${SYSTEM_PACKAGES[@]}"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-  done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    echo "installing system packages: ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-  fi
-fi
+. packaging/system-packages.sh
+install_system_packages fonts-ipaexfont-gothic fonts-ipaexfont-mincho fonts-ipamj-mincho poppler-utils \
+  "${QT_PACKAGES[@]}"
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip

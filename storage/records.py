@@ -157,16 +157,8 @@ class Records:
         for name in ent.maps:
             if row[name] is None:
                 row[name] = "{}"
-        cols = ("id", "vault_id", "clocks", "deleted", *ent.fields)
         params = (record_id, vault_id, _jsonify({"": stamp}), 0, *(row[f] for f in ent.fields))
-        self.conn.execute(
-            f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            params,
-        )
-        self._capture(stamp, ent, record_id, vault_id, ALL_FIELDS)
-        if ent.text_fields:
-            search.put(self.conn, ent, {"id": record_id, **values})
-        return record_id
+        return self._write_new(ent, record_id, vault_id, stamp, params, values)
 
     def update(self, entity: str, record_id: str, values: dict) -> bool:
         """Change some fields; returns False (and captures nothing) when nothing changed.
@@ -250,11 +242,15 @@ class Records:
         self._check_fields(ent, values)
         record_id = record_id or new_id()
         stamp = self._stamp()
-        cols = ent.columns
         params = (record_id, vault_id, stamp, *(encode(ent, f, values.get(f)) for f in ent.fields))
+        return self._write_new(ent, record_id, vault_id, stamp, params, values)
+
+    def _write_new(self, ent: Entity, record_id: str, vault_id: str, stamp: str, params: tuple,
+                   values: dict) -> str:
+        """A new row (all of ent.columns, in order), its change row and its search document."""
+        cols = ent.columns
         self.conn.execute(
-            f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            params,
+            f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", params
         )
         self._capture(stamp, ent, record_id, vault_id, ALL_FIELDS)
         if ent.text_fields:

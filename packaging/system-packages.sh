@@ -1,0 +1,22 @@
+# Sourced by run-demo.sh and run-tests.sh: installs the Debian/Ubuntu packages that are
+# missing from the list given (with sudo when not root). Elsewhere it does nothing.
+install_system_packages() {
+  command -v apt-get >/dev/null 2>&1 || return 0
+  local missing=() package
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  echo "installing system packages: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  else
+    sudo apt-get update -qq
+    sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+# Qt's runtime libraries (offscreen and on a real X11 desktop).
+QT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
+             libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
