@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian/Ubuntu machine and runs the whole suite.
-#   system: Japanese fonts (screenshots, PDFs), poppler-utils (pdftotext/pdffonts in PDF tests),
+#   system: Japanese fonts (screenshots, PDFs; IPAmj for 外字, Symbola for emoji), poppler-utils (pdftotext/pdffonts in PDF tests),
 #           the libraries Qt needs to render offscreen
 #   python: a virtual environment in .venv with yorisoi and its test extras
 # Extra arguments go to pytest (e.g. ./run-tests.sh -m slow).
@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-SYSTEM_PACKAGES=(fonts-ipaexfont-gothic fonts-ipaexfont-mincho fonts-ipamj-mincho poppler-utils
+SYSTEM_PACKAGES=(fonts-ipaexfont-gothic fonts-ipaexfont-mincho fonts-ipamj-mincho fonts-symbola poppler-utils
                  libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
