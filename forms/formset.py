@@ -27,7 +27,7 @@ class FormSet:
     def add(self, definition: FormDefinition) -> None:
         self.versions.setdefault(definition.key, {})[definition.version] = definition
 
-    def keys(self) -> list[str]:
+    def ordered_keys(self) -> list[str]:
         return sorted(self.versions, key=_order)
 
     def form_ids(self) -> list[str]:
@@ -35,7 +35,7 @@ class FormSet:
 
     def variants(self, form_id: str) -> list[FormDefinition]:
         """The current definition of each variant of a form (1-1 has two)."""
-        return [self.current(k) for k in self.keys() if k.split(":")[0] == form_id]
+        return [self.current(k) for k in self.ordered_keys() if k.split(":")[0] == form_id]
 
     def current(self, key: str) -> FormDefinition:
         found = self.versions.get(key) or self.versions.get(self.default_key(key))
@@ -47,7 +47,7 @@ class FormSet:
         """The key a form id means when no variant is named: itself, or its first variant."""
         if form_id in self.versions:
             return form_id
-        variants = [k for k in self.keys() if k.split(":")[0] == form_id]
+        variants = [k for k in self.ordered_keys() if k.split(":")[0] == form_id]
         return variants[0] if variants else form_id
 
     def get(self, key: str, version: int | None) -> FormDefinition | None:

@@ -9,7 +9,7 @@ from forms.validation import check
 from tests.forms.samples import complete_answers
 
 FORM_SET = load_form_set()
-KEYS = FORM_SET.keys()
+KEYS = FORM_SET.ordered_keys()
 
 
 def test_the_shipped_set_has_every_official_form_and_both_intake_versions():

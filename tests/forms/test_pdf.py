@@ -21,7 +21,7 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.parametrize("key", FORM_SET.keys())
+@pytest.mark.parametrize("key", FORM_SET.ordered_keys())
 def test_each_form_prints_its_title_answers_and_embedded_fonts(key, tmp_path):
     definition = FORM_SET.current(key)
     answers = complete_answers(definition)
@@ -43,7 +43,7 @@ def test_each_form_prints_its_title_answers_and_embedded_fonts(key, tmp_path):
     assert first_page_png(result.pdf, key.replace(":", "_")).stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("key", FORM_SET.keys())
+@pytest.mark.parametrize("key", FORM_SET.ordered_keys())
 def test_a_blank_form_prints_every_question_with_boxes_to_tick(key, tmp_path):
     definition = FORM_SET.current(key)
     result = render(definition, None, context(), blank=True)
