@@ -272,7 +272,8 @@ class FormScreen(QWidget):
         self._say(f"PDF を作成しました（{printed.pages}ページ）: {printed.path}　個人情報を含むため、取扱いに注意してください。")
 
     def choose_pdf(self) -> None:
-        self._save(complete=False) if self.opened.editable else None
+        if self.opened.editable:
+            self._save(complete=False)  # the PDF shows what is on the screen now
         path, _ = QFileDialog.getSaveFileName(self, "PDF の保存先", f"{self.definition.short_title}.pdf", "PDF (*.pdf)")
         if path:
             try:
