@@ -3,6 +3,7 @@
 A session knows who is using the laptop (the profile owner's staff record) so that every
 change and every view lands in the audit log under their name. Services are attributes:
 ``session.households``, ``session.cases``, ``session.contacts``, ``session.forms``,
+``session.form_filling`` (definitions, pre-fill, drafts and completion of the 様式),
 ``session.meetings``, ``session.directory``, ``session.search``.
 """
 
@@ -25,6 +26,7 @@ class Session:
         from app.services.cases import CaseService
         from app.services.contacts import ContactService
         from app.services.directory import DirectoryService
+        from app.services.form_filling import FormFillingService
         from app.services.form_records import FormRecordService
         from app.services.households import HouseholdService
         from app.services.meetings import MeetingService
@@ -37,6 +39,7 @@ class Session:
         self.cases = CaseService(self)
         self.contacts = ContactService(self)
         self.forms = FormRecordService(self)
+        self.form_filling = FormFillingService(self)
         self.meetings = MeetingService(self)
         self.directory = DirectoryService(self)
         self.search = SearchService(self)

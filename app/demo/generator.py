@@ -14,11 +14,13 @@ import random
 import time
 from dataclasses import dataclass
 
-from app import clock
+from app import clock, form_settings
+from app.demo import form_answers
 from app.demo.names import AGENCIES, CITY, GIVEN, RESOURCES, STATIONS, SURNAMES
 from app.demo.scenarios import SCENARIOS, VISIT_COMMON, Scenario
 from app.session import Session
 from app.vocab import ContactKind, Outcome, Stage
+from forms.formset import load_form_set
 from storage.records import Records, new_id
 
 STAGE_WEIGHTS = (
@@ -47,6 +49,7 @@ class _City:
 
     def __init__(self, session: Session, records: Records, rng: random.Random, today: dt.date) -> None:
         self.session = session
+        self.versions: dict[str, int] = {}  # form id → the current definition version
         directory = session.vault("directory")
         self.stations: list[tuple[str, str, tuple[str, ...]]] = []
         for order, (name, area, towns) in enumerate(STATIONS):
@@ -115,14 +118,18 @@ def fill(session: Session, households: int = 300, seed: int = 1) -> DemoReport:
     today = clock.today()
     report = DemoReport()
     started = time.perf_counter()
+    form_set = load_form_set()
+    versions = {key.split(":")[0]: form_set.current(key).version for key in form_set.ordered_keys()}
     with session.store.write() as records:
         city = _City(session, records, rng, today)
+        city.versions = versions
         report.meetings = sum(len(v) for v in city.meetings.values())
         session.audit(records, "demo", detail=f"seed={seed}")
     for start in range(0, households, CHUNK):
         with session.store.write() as records:
             for index in range(start, min(households, start + CHUNK)):
                 _Household(records, city, rng, today, index, report).build()
+    form_settings.put(session, "city_name", CITY)  # printed on every form
     report.seconds = time.perf_counter() - started
     session.changed(set())
     return report
@@ -147,6 +154,7 @@ class _Household:
         self.vault = new_id()
         self.hid = new_id()
         self.persons: list[tuple[str, str]] = []  # (id, given name)
+        self.person_rows: list[dict] = []  # what the forms print about each member
 
     def build(self) -> None:
         rng, s = self.rng, self.scenario
@@ -179,11 +187,11 @@ class _Household:
         flags = {flag: 1 for flag in member.flags}
         flags.setdefault("is_elderly", int(age >= 65))
         flags.setdefault("is_child", int(age < 18))
-        pid = self.records.insert("person", {
-            "household_id": self.hid, "name": f"{surname} {given}", "kana": f"{s_kana} {g_kana}",
-            "birth_date": born.isoformat(), "relation": member.relation, "sex": "男" if member.sex == "m" else "女",
-            **flags}, vault_id=self.vault)
+        row = {"name": f"{surname} {given}", "kana": f"{s_kana} {g_kana}", "birth_date": born.isoformat(),
+               "relation": member.relation, "sex": "男" if member.sex == "m" else "女"}
+        pid = self.records.insert("person", {"household_id": self.hid, **row, **flags}, vault_id=self.vault)
         self.persons.append((pid, given))
+        self.person_rows.append(row)
         self.report.persons += 1
 
     def _watch(self) -> None:
@@ -211,6 +219,7 @@ class _Case:
         self.day = household.today - dt.timedelta(days=self.rng.randint(40, 700))
         self.cid = new_id()
         self.plan_id: str | None = None
+        self.plan_answers: dict = {}
         self.consented = False
 
     def _advance(self, low: int, high: int) -> dt.date:
@@ -297,9 +306,8 @@ class _Case:
             return self._suspend(current)
         self._advance(60, 180)
         decision = "replan" if target == Stage.REPLANNING else "close"
-        self._form("2-2", "complete", {"plan_id": self.plan_id, "decision": decision,
-                                       "evaluated_on": self.day.isoformat(),
-                                       "achievement": "目標の一部を達成。本人の表情が明るくなった。"})
+        self._form("2-2", "complete", form_answers.evaluation(self.plan_answers, self.plan_id, self.day, decision,
+                                                              self.h.persons[0][0], self.h.city.me, self.rng))
         if target == Stage.REPLANNING:
             self._event("start_replan", current, Stage.REPLANNING)
             return Stage.REPLANNING
@@ -314,32 +322,37 @@ class _Case:
         self.records.append("consent", {
             "household_id": h.hid, "case_id": self.cid, "person_id": h.persons[0][0], "action": "given",
             "on_date": self.day.isoformat(), "method": "signed_paper", "paper_on_file": 1,
-            "scope": ["支援関係機関での情報共有"], "recorded_by": h.city.me}, vault_id=h.vault)
+            "scope": ["支援関係機関での情報共有", "重層的支援会議での検討"], "recorded_by": h.city.me}, vault_id=h.vault)
         self.consented = True
+        case = self.records.get("case", self.cid)
+        opened = dt.date.fromisoformat(case["opened_on"])
+        answers = form_answers.intake(h.scenario, h.text, opened, h.persons[0][0], h.person_rows, case["route"],
+                                      case["referring_agency_id"], case["lead_agency_id"], h.city.me, self.rng)
+        answers |= {"consent_on": self.day.isoformat(), "_consent": [self.day.isoformat(), "signed_paper", True,
+                                                                     sorted(answers["consent_scope"]), h.persons[0][0]]}
+        self._form("1-1", "complete", answers)
 
     def _form(self, form_id: str, status: str, answers: dict) -> str:
         h = self.h
         return self.records.insert("form_record", {
-            "household_id": h.hid, "case_id": self.cid, "form_id": form_id, "form_version": 1, "status": status,
-            "answers": answers, "created_at": dt.datetime.combine(self.day, dt.time(10)).astimezone().isoformat(),
+            "household_id": h.hid, "case_id": self.cid, "form_id": form_id, "status": status,
+            "form_version": self.h.city.versions[form_id],
+            "answers": {k: v for k, v in answers.items() if v is not None},
+            "created_at": dt.datetime.combine(self.day, dt.time(10)).astimezone().isoformat(),
             "completed_on": self.day.isoformat() if status != "draft" else None}, vault_id=h.vault)
 
     def _assessment(self) -> dict:
-        s = self.h.scenario
-        return {"consultation": self.h.text(self.rng.choice(s.summaries)), "wishes": self.h.text(s.goals[0]),
-                "family": "、".join(m.relation for m in s.members), "urgency": self.rng.choice(("低", "中", "高")),
-                "agencies": list(s.agencies)}
+        h = self.h
+        return form_answers.assessment(h.scenario, h.text, self.day, h.persons[0][0], h.person_rows, h.city.agencies,
+                                       h.city.me, self.rng)
 
     def _plan(self) -> str:
         s, h = self.h.scenario, self.h
         uses_outreach = self.stage != Stage.CONSENTED and self.rng.random() < 0.5
-        roles = [{"agency_id": h.city.agencies[kind], "task": f"{kind}としての支援", "frequency": "月1回",
-                  "lead": i == 0} for i, kind in enumerate(s.agencies)]
-        return self._form("2-1", "draft", {
-            "goals": [h.text(g) for g in s.goals], "direction": s.direction, "roles": roles,
-            "lead_agency_id": h.city.agencies[s.agencies[0]], "uses_outreach": uses_outreach,
-            "uses_participation": s.participation and self.rng.random() < 0.6,
-            "monitoring_on": (self.day + dt.timedelta(days=90)).isoformat()})
+        uses_participation = s.participation and self.rng.random() < 0.6
+        self.plan_answers = form_answers.plan(s, h.text, self.day, h.persons[0][0], h.person_rows, h.city.agencies,
+                                              h.city.me, uses_outreach, uses_participation, self.rng)
+        return self._form("2-1", "draft", self.plan_answers)
 
     def _decision(self, kind: str, decision_kind: str) -> str | None:
         found = self.h.city.meeting_after(kind, self.day)
@@ -415,11 +428,16 @@ class _Case:
                 outcome = Outcome.MET if rng.random() < 0.8 else Outcome.FAMILY_ONLY
                 summary = h.text(rng.choice(s.visits + VISIT_COMMON))
             at = dt.datetime.combine(day, dt.time(rng.randint(9, 17), rng.choice((0, 15, 30, 45)))).astimezone()
-            self.records.append("contact", {
+            contact_id = self.records.append("contact", {
                 "household_id": h.hid, "case_id": self.cid, "at": at.isoformat(), "kind": kind.value,
                 "outcome": outcome.value, "present": [h.persons[0][0]] if outcome == Outcome.MET else [],
                 "summary": summary, "staff_id": h.city.me if rng.random() < 0.5 else None}, vault_id=h.vault)
             h.report.contacts += 1
+            if n == count - 1:  # the latest visit also as a filled 訪問・接触記録, ready to print
+                answers = form_answers.contact(kind.value, outcome.value, summary, at, h.persons[0][0], h.city.me)
+                saved_day, self.day = self.day, day
+                self._form("contact", "complete", answers | {"_contact_id": contact_id})
+                self.day = saved_day
         for _ in range(rng.randint(0, 2)):
             day = opened + dt.timedelta(days=rng.randint(0, span))
             at = dt.datetime.combine(day, dt.time(18, 0)).astimezone()

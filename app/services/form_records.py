@@ -72,12 +72,20 @@ class FormRecordService(Service):
             raise NotFound(f"様式の記録が見つかりません（ID: {record_id}）。")
         return FormRecord.from_record(record)
 
-    def update_answers(self, record_id: str, answers: dict) -> FormRecord:
+    def update_answers(self, record_id: str, answers: dict, *, form_version: int | None = None,
+                       case_id: str | None = None) -> FormRecord:
+        """New answers; ``form_version`` when they were migrated to a newer definition,
+        ``case_id`` when saving the form opened the case (a 様式1-1 filled before one existed)."""
         current = self.get(record_id)
         if current.status in FROZEN:
             raise Refused("会議で了承された様式は変更できません。変更するには再プランを作成してください。")
+        values: dict = {"answers": answers}
+        if form_version is not None and form_version != current.form_version:
+            values["form_version"] = form_version
+        if case_id is not None and case_id != current.case_id:
+            values["case_id"] = case_id
         with self.store.write() as records:
-            if records.update("form_record", record_id, {"answers": answers}):
+            if records.update("form_record", record_id, values):
                 self.session.audit(records, "change", entity="form_record", entity_id=record_id,
                                    household_id=current.household_id, detail="answers")
         self.session.changed({current.household_id})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ui.cli import commands_data, commands_profile
+from ui.cli import commands_data, commands_forms, commands_profile
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,5 +57,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("passwd", help="パスフレーズを変える")
     _profile(p)
     p.set_defaults(handler=commands_profile.passwd)
+
+    p = sub.add_parser("export-pdf", help="世帯の様式を PDF にする（記入済みがなければ記入用の白紙）")
+    _profile(p)
+    p.add_argument("--household", required=True, metavar="ID", help="世帯の ID")
+    p.add_argument("--form", required=True, choices=("1-1", "1-2", "2-1", "2-2", "contact", "shared-sheet"),
+                   help="様式（1-1, 1-2, 2-1, 2-2, contact, shared-sheet）")
+    p.add_argument("--variant", choices=("consent", "no-consent"), help="白紙の様式1-1の種類（既定: 本人同意あり）")
+    p.add_argument("--out", metavar="FILE", help="出力する PDF（既定: 様式-世帯ID.pdf）")
+    p.add_argument("--forms", metavar="DIR", help="市独自の様式定義のフォルダ（設定 forms_dir より優先）")
+    p.set_defaults(handler=commands_forms.export_pdf)
+
+    p = sub.add_parser("forms-check", help="様式定義のフォルダを検査する（誤りはファイル名と行番号つきで表示）")
+    p.add_argument("folder", metavar="DIR")
+    p.set_defaults(handler=commands_forms.forms_check)
+
+    p = sub.add_parser("setting", help="プロファイルの設定を表示・変更する（city_name, forms_dir, pdf_font）")
+    _profile(p)
+    p.add_argument("key", nargs="?", choices=("city_name", "forms_dir", "pdf_font"))
+    p.add_argument("value", nargs="?")
+    p.set_defaults(handler=commands_forms.setting)
 
     return parser

@@ -1,0 +1,124 @@
+"""The generic form screen, as a CSW uses it: Japanese typed key by key, messages per field,
+conditional fields, drafts that survive closing the window, read-only approved forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from app.services import form_records as forms
+from ui.desktop.forms import FormScreen, HouseholdForms
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-output" / "forms"
+
+
+def type_text(widget, text: str) -> None:
+    """Per-character key events: qtbot.keyClicks aborts on non-ASCII (see NOTES.md)."""
+    widget.setFocus()
+    for ch in text:
+        QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+@pytest.fixture
+def household_case(session, household):
+    h, principal = household
+    agency = session.directory.add_agency("みその市地域包括支援センター", "地域包括支援センター")
+    session.cases.open_case(h.id, principal_id=principal.id, lead_agency_id=agency.id, opened_on="2025-04-01")
+    return h, principal, agency
+
+
+def test_typing_japanese_and_completing_shows_a_message_per_missing_field(qtbot, session, household_case):
+    h, principal, agency = household_case
+    screen = FormScreen(session, h.id, forms.PLAN)
+    qtbot.addWidget(screen)
+    type_text(screen.rows["direction"].editor.edit, "本人のペースで𠮷田さんと関係をつくる。")
+    screen.rows["monitoring_on"].editor.set_value("R7.13.1")
+    with qtbot.waitSignal(screen.saved):
+        assert screen.complete() is False
+    message = screen.rows["monitoring_on"].message
+    assert message.isVisibleTo(screen) and "日付はありません" in message.text()
+    assert "「目標」を1行以上入力してください。" in screen.rows["goals"].message.text()
+    stored = session.forms.get(screen.opened.record.id)
+    assert stored.status == "draft"
+    assert stored.answers["direction"] == "本人のペースで𠮷田さんと関係をつくる。"
+    assert stored.answers["monitoring_on"] == "R7.13.1"  # kept as typed, beside its message
+    assert screen.rows["direction"].editor.value() == "本人のペースで𠮷田さんと関係をつくる。"
+
+
+def test_a_complete_plan_is_saved_as_complete(qtbot, session, household_case):
+    h, principal, agency = household_case
+    screen = FormScreen(session, h.id, forms.PLAN)
+    qtbot.addWidget(screen)
+    assert screen.rows["principal_id"].editor.value() == principal.id  # pre-filled
+    screen.rows["plan_kind"].editor.set_value("initial")
+    screen.rows["direction"].editor.set_value("急がず段階的に")
+    screen.rows["monitoring_on"].editor.set_value("令和7年7月1日")
+    screen.rows["goals"].editor.set_value([{"goal": "週に一度外出する", "term": "short"}])
+    screen.rows["roles"].editor.set_value([{"agency_id": agency.id, "task": "訪問", "frequency": "月2回", "lead": True}])
+    assert screen.complete() is True
+    record = session.forms.get(screen.opened.record.id)
+    assert record.status == "complete" and record.answers["monitoring_on"] == "2025-07-01"
+    assert record.answers["roles"][0]["lead"] is True
+
+
+def test_a_conditional_field_appears_when_its_condition_holds(qtbot, session, household_case):
+    h, *_ = household_case
+    screen = FormScreen(session, h.id, forms.PLAN)
+    qtbot.addWidget(screen)
+    screen.show()
+    detail = screen.rows["outreach_detail"]
+    assert not detail.isVisible()
+    screen.rows["uses_outreach"].editor.set_value(True)
+    assert detail.isVisible()
+
+
+def test_typed_text_survives_closing_without_saving(qtbot, session, household_case):
+    h, *_ = household_case
+    screen = FormScreen(session, h.id, forms.ASSESSMENT)
+    qtbot.addWidget(screen)
+    type_text(screen.rows["wishes"].editor.edit, "母と家で暮らしたい")
+    qtbot.waitUntil(lambda: session.drafts.load(screen.draft_key) is not None, timeout=3000)
+    screen.close_screen()
+    again = FormScreen(session, h.id, record_id=screen.opened.record.id)
+    qtbot.addWidget(again)
+    assert again.rows["wishes"].editor.value() == "母と家で暮らしたい"
+    assert "復元しました" in again.banner.text()
+    again.save_draft()
+    assert session.drafts.load(again.draft_key) is None
+
+
+def test_an_approved_form_opens_read_only(qtbot, session, household_case):
+    h, *_ = household_case
+    record = session.forms.create(h.id, forms.PLAN, {"direction": "了承済み"}, form_version=2)
+    with session.store.write() as records:
+        session.forms.set_status(records, record.id, "approved")
+    screen = FormScreen(session, h.id, record_id=record.id)
+    qtbot.addWidget(screen)
+    assert not screen.rows["direction"].editor.edit.isEnabled()
+    assert not screen.complete_button.isVisibleTo(screen) and "閲覧のみ" in screen.banner.text()
+
+
+def test_the_household_list_starts_and_reopens_forms(qtbot, session, household_case):
+    h, *_ = household_case
+    panel = HouseholdForms(session, h.id)
+    qtbot.addWidget(panel)
+    screen = panel.start(forms.INTAKE, "consent")
+    assert panel.table.rowCount() == 1 and screen.definition.variant == "consent"
+    panel.table.selectRow(0)
+    assert panel.open_selected().opened.record.id == screen.opened.record.id
+
+
+def test_a_screenshot_of_the_assessment_for_review(qtbot, session, household_case):
+    h, *_ = household_case
+    screen = FormScreen(session, h.id, forms.ASSESSMENT)
+    qtbot.addWidget(screen)
+    screen.resize(1000, 1400)
+    screen.show()
+    screen.complete()
+    qtbot.wait(50)  # let the layouts settle after rows were added
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert screen.grab().save(str(ARTIFACTS / "screen-1-2.png"))

@@ -1,0 +1,107 @@
+"""A household's forms: start a new one (pre-filled), continue a draft, review a finished one,
+sign one off, print one. The screen of a form opens in its own window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError, describe
+from app.form_sources import FORM_NAMES, STATUS_LABELS
+from app.session import Session
+from forms.wareki import format_wareki
+from ui.desktop.forms.form_screen import FormScreen
+
+COLUMNS = ("様式", "名称", "状態", "版", "作成日", "完成日", "確認")
+
+
+class HouseholdForms(QWidget):
+    changed = Signal()
+
+    def __init__(self, session: Session, household_id: str, parent=None) -> None:
+        super().__init__(parent)
+        self.session, self.household_id = session, household_id
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAccessibleName("様式の一覧")
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.new_button = QPushButton("新しい様式…")
+        self.new_button.setMenu(self._menu())
+        self.open_button = QPushButton("開く（続き・確認）")
+        self.open_button.clicked.connect(self.open_selected)
+        self.sign_button = QPushButton("確認済みにする")
+        self.sign_button.clicked.connect(self.sign_selected)
+        bar = QHBoxLayout()
+        for button in (self.new_button, self.open_button, self.sign_button):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.screen: FormScreen | None = None
+        self.refresh()
+
+    def _menu(self) -> QMenu:
+        menu = QMenu(self)
+        for definition in (d for form_id in self.session.form_filling.form_set.form_ids()
+                           for d in self.session.form_filling.form_set.variants(form_id)):
+            action = menu.addAction(f"{definition.form_no}　{definition.display_title}")
+            action.triggered.connect(lambda _=False, d=definition: self.start(d.id, d.variant or None))
+        return menu
+
+    def refresh(self) -> None:
+        self.records = list(reversed(self.session.forms.for_household(self.household_id)))
+        self.table.setRowCount(len(self.records))
+        for row, record in enumerate(self.records):
+            values = (record.form_id, FORM_NAMES.get(record.form_id, ""), STATUS_LABELS.get(record.status, record.status),
+                      str(record.form_version or ""), format_wareki((record.created_at or "")[:10] or None),
+                      format_wareki(record.completed_on), "済" if record.signed_by else "")
+            for col, value in enumerate(values):
+                self.table.setItem(row, col, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+
+    def selected(self):
+        row = self.table.currentRow()
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def start(self, form_id: str, variant: str | None = None) -> FormScreen:
+        return self._show(FormScreen(self.session, self.household_id, form_id, variant=variant))
+
+    def open_selected(self) -> FormScreen | None:
+        record = self.selected()
+        return self._show(FormScreen(self.session, self.household_id, record_id=record.id)) if record else None
+
+    def sign_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        try:
+            self.session.form_filling.sign_off(record.id)
+        except AppError as exc:
+            self.table.setToolTip(describe(exc))
+        self.refresh()
+        self.changed.emit()
+
+    def _show(self, screen: FormScreen) -> FormScreen:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(screen.definition.display_title)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(screen)
+        screen.saved.connect(lambda _rid: (self.refresh(), self.changed.emit()))
+        screen.closed.connect(dialog.accept)
+        dialog.resize(960, 760)
+        dialog.show()
+        self.screen = screen
+        self.refresh()
+        return screen
