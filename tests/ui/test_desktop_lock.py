@@ -77,3 +77,22 @@ def test_unsaved_input_in_an_open_form_survives_the_lock(qtbot, window):
     qtbot.waitUntil(lambda: not window.idle.locked, timeout=5000)
     assert dialog.isVisible() and dialog.summary.text() == "鍵をかける直前の入力"
     dialog.reject()
+
+
+def test_a_form_being_filled_is_hidden_by_the_lock_and_keeps_its_input(qtbot, window):
+    row = open_first(qtbot, window)
+    window.view_page.tabs.setCurrentIndex(1)
+    forms = window.view_page.forms
+    assert forms is not None and forms.household_id == row.id
+    screen = forms.start("contact")
+    qtbot.waitUntil(screen.isVisible, timeout=3000)
+    editor = screen.rows["summary"].editor
+    editor.set_value("様式の入力途中")
+    window.lock("idle")
+    assert not screen.isVisible()
+    draft = window.session.drafts.load(screen.draft_key)
+    assert draft is not None and draft.payload["answers"]["summary"] == "様式の入力途中"
+    window.lock_screen.passphrase.setText(PASSPHRASE)
+    window.lock_screen.try_unlock()
+    qtbot.waitUntil(lambda: not window.idle.locked, timeout=5000)
+    assert screen.isVisible() and editor.value() == "様式の入力途中"

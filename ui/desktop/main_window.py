@@ -235,9 +235,10 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():
             if widget is self or not widget.isVisible():
                 continue
-            save = getattr(widget, "save_draft", None)
-            if callable(save):
-                save()  # what was typed is in the encrypted profile before anything else
+            for holder in (widget, *widget.findChildren(QWidget)):
+                keep = getattr(holder, "keep_unsaved_input", None)
+                if callable(keep):
+                    keep()  # what was typed is in the encrypted profile before anything is hidden
             widget.hide()
             self._hidden_on_lock.append(widget)
         self.view_page.clear()

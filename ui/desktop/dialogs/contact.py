@@ -124,6 +124,10 @@ class ContactDialog(EntryDialog):
         p = self.payload()
         return any((p["summary"], p["body"], p["next_action"], p["next_on"]))
 
+    def keep_unsaved_input(self) -> None:
+        """Called by the lock before the dialog is hidden."""
+        self.save_draft()
+
     def save_draft(self) -> None:
         self._draft_timer.stop()
         if self.has_input():

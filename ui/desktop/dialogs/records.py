@@ -31,6 +31,9 @@ class NoteDialog(EntryDialog):
     def _key(self) -> str:
         return f"note:{self.household_id}"
 
+    def keep_unsaved_input(self) -> None:
+        self.save_draft()
+
     def save_draft(self) -> None:
         if self.text.toPlainText().strip():
             self.session.drafts.save(self._key, "note", {"text": self.text.toPlainText()}, self.household_id)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from forms.schema import FieldDef
 from forms.wareki import WarekiError, format_both, parse_date
+from ui.desktop.i18n import tr
 
 Names = dict[str, str]  # id → name, for the pickers
 
@@ -86,7 +87,7 @@ class DateEditor(TextEditor):
 
     def __init__(self, field: FieldDef, parent=None) -> None:
         super().__init__(field, parent)
-        self.edit.setPlaceholderText("例: R7.4.1")
+        self.edit.setPlaceholderText(tr("例: R7.4.1"))
         self.edit.setMinimumWidth(90)
         self.edit.setMaximumWidth(160)
         self.reading = QLabel("")
@@ -124,7 +125,7 @@ class ChoiceEditor(FieldEditor):
         super().__init__(field, parent)
         self.combo = QComboBox()
         self.combo.setAccessibleName(field.label)
-        self.combo.addItem("（未選択）", None)
+        self.combo.addItem(tr("（未選択）"), None)
         for value, label in items:
             self.combo.addItem(label, value)
         self.combo.currentIndexChanged.connect(self.changed)
@@ -139,7 +140,7 @@ class ChoiceEditor(FieldEditor):
             return
         index = self.combo.findData(str(value))
         if index < 0:  # kept, not dropped: a value this version of the form no longer offers
-            self.combo.addItem(f"{value}（選択肢にない値）", str(value))
+            self.combo.addItem(tr("{value}（選択肢にない値）").format(value=value), str(value))
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(index)
 
@@ -169,7 +170,7 @@ class MultiChoiceEditor(FieldEditor):
     def set_value(self, value: Any) -> None:
         picked = {str(v) for v in (value or [])} if isinstance(value, list) else ({str(value)} if value else set())
         for extra in sorted(picked - set(self.boxes)):
-            self._add(extra, f"{extra}（選択肢にない値）", len(self.boxes))
+            self._add(extra, tr("{value}（選択肢にない値）").format(value=extra), len(self.boxes))
         for v, box in self.boxes.items():
             box.setChecked(v in picked)
 

@@ -20,6 +20,7 @@ from app.form_sources import FORM_NAMES, STATUS_LABELS
 from app.session import Session
 from forms.wareki import format_wareki
 from ui.desktop.forms.form_screen import FormScreen
+from ui.desktop.i18n import tr
 
 COLUMNS = ("様式", "名称", "状態", "版", "作成日", "完成日", "確認")
 
@@ -31,16 +32,16 @@ class HouseholdForms(QWidget):
         super().__init__(parent)
         self.session, self.household_id = session, household_id
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName("様式の一覧")
+        self.table.setAccessibleName(tr("様式の一覧"))
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.new_button = QPushButton("新しい様式…")
+        self.new_button = QPushButton(tr("新しい様式…"))
         self.new_button.setMenu(self._menu())
-        self.open_button = QPushButton("開く（続き・確認）")
+        self.open_button = QPushButton(tr("開く（続き・確認）"))
         self.open_button.clicked.connect(self.open_selected)
-        self.sign_button = QPushButton("確認済みにする")
+        self.sign_button = QPushButton(tr("確認済みにする"))
         self.sign_button.clicked.connect(self.sign_selected)
         bar = QHBoxLayout()
         for button in (self.new_button, self.open_button, self.sign_button):
@@ -66,7 +67,7 @@ class HouseholdForms(QWidget):
         for row, record in enumerate(self.records):
             values = (record.form_id, FORM_NAMES.get(record.form_id, ""), STATUS_LABELS.get(record.status, record.status),
                       str(record.form_version or ""), format_wareki((record.created_at or "")[:10] or None),
-                      format_wareki(record.completed_on), "済" if record.signed_by else "")
+                      format_wareki(record.completed_on), tr("済") if record.signed_by else "")
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
@@ -82,6 +83,10 @@ class HouseholdForms(QWidget):
         record = self.selected()
         return self._show(FormScreen(self.session, self.household_id, record_id=record.id)) if record else None
 
+    def _screen_saved(self, _record_id: str) -> None:
+        self.refresh()
+        self.changed.emit()
+
     def sign_selected(self) -> None:
         record = self.selected()
         if record is None:
@@ -94,11 +99,13 @@ class HouseholdForms(QWidget):
         self.changed.emit()
 
     def _show(self, screen: FormScreen) -> FormScreen:
-        dialog = QDialog(self)
+        # The window of a form belongs to the main window, not to this list: it stays open (with
+        # what was typed) when another household is opened or the window locks and clears it.
+        dialog = QDialog(self.window())
         dialog.setWindowTitle(screen.definition.display_title)
         layout = QVBoxLayout(dialog)
         layout.addWidget(screen)
-        screen.saved.connect(lambda _rid: (self.refresh(), self.changed.emit()))
+        screen.saved.connect(self._screen_saved)
         screen.closed.connect(dialog.accept)
         dialog.resize(960, 760)
         dialog.show()

@@ -40,6 +40,7 @@ from app.session import Session
 from forms.validation import Problem
 from ui.desktop.forms.editors import FieldEditor, Names, make_editor
 from ui.desktop.forms.table_editor import TableEditor
+from ui.desktop.i18n import tr
 
 AUTOSAVE_MS = 1000
 DRAFT_KIND = "form"
@@ -53,7 +54,7 @@ class FieldRow(QFrame):
         self.field, self.editor = field, editor
         layout = QGridLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        marks = ("＊" if field.required else "") + ("【国】" if field.national else "")
+        marks = ("＊" if field.required else "") + (tr("【国】") if field.national else "")
         self.label = QLabel(f"{field.label}{marks}" if field.type != "check" else marks)
         self.label.setWordWrap(True)
         self.label.setMinimumWidth(150)
@@ -71,7 +72,7 @@ class FieldRow(QFrame):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
-        self.message.setAccessibleName(f"{field.label}のメッセージ")
+        self.message.setAccessibleName(tr("{label}のメッセージ").format(label=field.label))
         self.message.hide()
         layout.addWidget(self.message, 2, 1)
         layout.setColumnStretch(1, 1)
@@ -121,7 +122,7 @@ class FormScreen(QWidget):
         title = QLabel(f"{d.form_no}　{d.display_title}")
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
         outer.addWidget(title)
-        self.status = QLabel(f"状態: {STATUS_LABELS.get(record.status, record.status)}　第{d.version}版")
+        self.status = QLabel(tr("状態: {status}　第{version}版").format(status=STATUS_LABELS.get(record.status, record.status), version=d.version))
         outer.addWidget(self.status)
         self.banner = QLabel("")
         self.banner.setWordWrap(True)
@@ -132,7 +133,7 @@ class FormScreen(QWidget):
         column = QVBoxLayout(body)
         names = self._names()
         for section in d.sections:
-            group = QGroupBox(f"■ {section.title}" + (f"（その{section.sheet}）" if len(d.sheets) > 1 else ""))
+            group = QGroupBox(f"■ {section.title}" + (tr("（その{n}）").format(n=section.sheet) if len(d.sheets) > 1 else ""))
             layout = QVBoxLayout(group)
             if section.note:
                 note = QLabel(section.note)
@@ -154,26 +155,27 @@ class FormScreen(QWidget):
         outer.addWidget(scroll, 1)
         outer.addLayout(self._buttons())
         if not self.opened.editable:
-            self._say(f"この様式は「{STATUS_LABELS.get(record.status, record.status)}」のため、閲覧のみです"
-                      "（記入したときの第{d.version}版の様式で表示しています）。".replace("{d.version}", str(d.version)))
+            self._say(tr("この様式は「{status}」のため、閲覧のみです（記入したときの第{version}版の様式で表示しています）。")
+                      .format(status=STATUS_LABELS.get(record.status, record.status), version=d.version))
             for row in self.rows.values():
                 row.editor.set_read_only(True)
         elif self.opened.migrated_from:
-            self._say(f"この様式は第{self.opened.migrated_from}版で記入されたものです。第{d.version}版に移しました。"
-                      "保存すると新しい版で保存されます（なくなった項目の記入内容は「旧様式の項目」として残ります）。")
+            self._say(tr("この様式は第{old}版で記入されたものです。第{new}版に移しました。保存すると新しい版で保存されます"
+                         "（なくなった項目の記入内容は「旧様式の項目」として残ります）。")
+                      .format(old=self.opened.migrated_from, new=d.version))
 
     def _buttons(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.save_button = QPushButton("下書き保存")
+        self.save_button = QPushButton(tr("下書き保存"))
         self.save_button.clicked.connect(self.save_draft)
-        self.complete_button = QPushButton("完成として保存")
+        self.complete_button = QPushButton(tr("完成として保存"))
         self.complete_button.clicked.connect(self.complete)
-        self.prefill_button = QPushButton("前の様式から反映")
-        self.prefill_button.setToolTip("空欄を、完成したアセスメントや計画などの記入内容で埋めます（記入済みの欄は変えません）。")
+        self.prefill_button = QPushButton(tr("前の様式から反映"))
+        self.prefill_button.setToolTip(tr("空欄を、完成したアセスメントや計画などの記入内容で埋めます（記入済みの欄は変えません）。"))
         self.prefill_button.clicked.connect(self.prefill_again)
-        self.pdf_button = QPushButton("PDF を作成…")
+        self.pdf_button = QPushButton(tr("PDF を作成…"))
         self.pdf_button.clicked.connect(self.choose_pdf)
-        close = QPushButton("閉じる")
+        close = QPushButton(tr("閉じる"))
         close.clicked.connect(self.close_screen)
         for button in (self.save_button, self.complete_button, self.prefill_button):
             button.setVisible(self.opened.editable)
@@ -212,8 +214,13 @@ class FormScreen(QWidget):
         draft = self.session.drafts.load(self.draft_key)
         if draft is None or not self.opened.editable:
             return None
-        self._say("保存していない入力が残っていたので、復元しました。内容を確かめて保存してください。")
+        self._say(tr("保存していない入力が残っていたので、復元しました。内容を確かめて保存してください。"))
         return {**self.opened.answers, **draft.payload.get("answers", {})}
+
+    def keep_unsaved_input(self) -> None:
+        """Called by the window's lock before this screen is hidden."""
+        self._autosave.stop()
+        self.save_local_draft()
 
     def save_local_draft(self) -> None:
         if self.opened.editable:
@@ -243,12 +250,12 @@ class FormScreen(QWidget):
         self.show_problems(checked.problems)
         self.session.drafts.discard(self.draft_key)
         self.opened = filling.open(self.opened.record.id)
-        self.status.setText(f"状態: {STATUS_LABELS.get(self.opened.record.status)}　第{self.definition.version}版")
+        self.status.setText(tr("状態: {status}　第{version}版").format(status=STATUS_LABELS.get(self.opened.record.status), version=self.definition.version))
         self.saved.emit(self.opened.record.id)
         if checked.problems:
-            self._say(f"{len(checked.problems)}か所を確かめてください。入力した内容は下書きとして保存しました。")
+            self._say(tr("{n}か所を確かめてください。入力した内容は下書きとして保存しました。").format(n=len(checked.problems)))
             return False
-        self._say("完成として保存しました。" if complete else "下書きを保存しました。")
+        self._say(tr("完成として保存しました。") if complete else tr("下書きを保存しました。"))
         return True
 
     def show_problems(self, problems: list[Problem]) -> None:
@@ -269,17 +276,17 @@ class FormScreen(QWidget):
     def export_to(self, path: str) -> None:
         printed = export_pdf(self.session, self.household_id, self.opened.record.form_id, path,
                              record_id=self.opened.record.id)
-        self._say(f"PDF を作成しました（{printed.pages}ページ）: {printed.path}　個人情報を含むため、取扱いに注意してください。")
+        self._say(tr("PDF を作成しました（{pages}ページ）: {path}　個人情報を含むため、取扱いに注意してください。").format(pages=printed.pages, path=printed.path))
 
     def choose_pdf(self) -> None:
         if self.opened.editable:
             self._save(complete=False)  # the PDF shows what is on the screen now
-        path, _ = QFileDialog.getSaveFileName(self, "PDF の保存先", f"{self.definition.short_title}.pdf", "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("PDF の保存先"), f"{self.definition.short_title}.pdf", "PDF (*.pdf)")
         if path:
             try:
                 self.export_to(path)
             except AppError as exc:
-                QMessageBox.warning(self, "PDF を作成できません", describe(exc))
+                QMessageBox.warning(self, tr("PDF を作成できません"), describe(exc))
 
     def close_screen(self) -> None:
         if self._autosave.isActive():

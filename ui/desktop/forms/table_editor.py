@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 from forms.schema import FieldDef
 from forms.validation import rows_of
 from ui.desktop.forms.editors import FieldEditor, Names, make_editor
+from ui.desktop.i18n import tr
 
 
 class TableEditor(FieldEditor):
@@ -33,9 +34,9 @@ class TableEditor(FieldEditor):
             self.grid.setColumnStretch(col, max(1, int(column.width * 100)))
         outer.addWidget(grid_host)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("行を追加")
+        self.add_button = QPushButton(tr("行を追加"))
         self.add_button.clicked.connect(lambda: (self.add_row(), self.changed.emit()))
-        self.remove_button = QPushButton("最後の行を削除")
+        self.remove_button = QPushButton(tr("最後の行を削除"))
         self.remove_button.clicked.connect(self.remove_last)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)

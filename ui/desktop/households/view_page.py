@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -17,6 +18,7 @@ from app.services.household_view import HouseholdView, open_household
 from app.session import Session
 from forms.wareki import format_wareki
 from ui.desktop import runner
+from ui.desktop.forms.form_list import HouseholdForms
 from ui.desktop.households.case_panel import CasePanel
 from ui.desktop.households.members import MembersTable
 from ui.desktop.households.timeline import TimelineView
@@ -87,13 +89,16 @@ class HouseholdViewPage(QWidget):
         left_layout.addWidget(self.case_panel)
         left_layout.addStretch(1)
         split.addWidget(left)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel(tr("タイムライン（新しい順）")))
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(tr("世帯の記録"))
         self.timeline = TimelineView()
-        right_layout.addWidget(self.timeline)
-        split.addWidget(right)
+        self.tabs.addTab(self.timeline, tr("タイムライン（新しい順）"))
+        self.forms: HouseholdForms | None = None
+        self.forms_holder = QWidget()
+        self.forms_layout = QVBoxLayout(self.forms_holder)
+        self.forms_layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.forms_holder, tr("様式"))
+        split.addWidget(self.tabs)
         split.setSizes([330, 470])
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
@@ -120,8 +125,21 @@ class HouseholdViewPage(QWidget):
         if self.household_id:
             self.load(self.household_id)
 
+    def _show_forms(self, household_id: str) -> None:
+        if self.forms is not None and self.forms.household_id == household_id:
+            self.forms.refresh()
+            return
+        if self.forms is not None:
+            self.forms.deleteLater()
+        self.forms = HouseholdForms(self.session, household_id)
+        self.forms.changed.connect(self.reload)
+        self.forms_layout.addWidget(self.forms)
+
     def clear(self) -> None:
         """Hide every personal detail (used by the lock)."""
+        if self.forms is not None:
+            self.forms.deleteLater()
+            self.forms = None
         self.view = None
         self.title.clear()
         self.details.clear()
@@ -146,5 +164,6 @@ class HouseholdViewPage(QWidget):
         self.members.show_persons(view.persons)
         self.case_panel.show_view(view)
         self.timeline.show_items(view.timeline)
+        self._show_forms(h.id)
         self.stack.setCurrentWidget(self.page)
         self.loaded.emit(view)
