@@ -1,0 +1,98 @@
+"""What the device and the central store agree on, byte for byte: version, limits, error
+codes, and the exact bytes every signature covers.
+
+Both `sync.client` and `sync.server` import this module and nothing else from each other,
+so the two sides cannot drift apart on what a signature means. docs/sync-protocol.md
+describes the whole exchange; this file is its executable part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+PROTOCOL = 1
+PREFIX = "/v1"
+
+# Identifiers chosen by devices (vault and envelope ids) and by the server (org, account,
+# device ids): lowercase base32 or hex, never anything a path or a log could misread.
+ID_PATTERN = re.compile(r"^[a-z0-9]{8,64}$")
+LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+VAULT_KINDS = ("household", "directory", "resources", "meetings")
+SHARED_VAULT_KINDS = ("directory", "resources", "meetings")
+ROLES = ("office", "worker")
+DEVICE_STATUSES = ("pending", "approved", "revoked")
+
+# Limits a client must respect and the server enforces (413 / 400 beyond them).
+MAX_ENVELOPE_BYTES = 4 * 1024 * 1024
+MAX_PUSH_BYTES = 16 * 1024 * 1024
+MAX_PUSH_ENVELOPES = 1000
+MAX_PULL_LIMIT = 1000
+MAX_PULL_BYTES = 8 * 1024 * 1024
+MAX_WRAPPED_KEY_BYTES = 256
+MAX_KEYS_PER_REQUEST = 2000
+MAX_BACKFILL_VAULTS = 500
+MAX_JSON_BYTES = 1024 * 1024
+
+MSGPACK = "application/msgpack"
+
+# Error codes in 4xx answers: {"error": CODE, "detail": "..."}; the client words them.
+E_BAD_REQUEST = "bad_request"  # malformed body, unknown field, wrong type (400/422)
+E_UNAUTHORIZED = "unauthorized"  # no or unknown token (401)
+E_DEVICE_PENDING = "device_pending"  # enrolled, not yet approved by the office (403)
+E_DEVICE_REVOKED = "device_revoked"  # the office revoked this device (403)
+E_FORBIDDEN = "forbidden"  # not a member, not the office, another organisation (403)
+E_NOT_FOUND = "not_found"  # (404)
+E_CONFLICT = "conflict"  # exists already in another form, id reused with other content (409)
+E_TOO_LARGE = "too_large"  # (413)
+E_CODE_INVALID = "code_invalid"  # enrolment code unknown or already used (403)
+E_CODE_EXPIRED = "code_expired"  # (403)
+E_RATE_LIMITED = "rate_limited"  # (429)
+E_BAD_SIGNATURE = "bad_signature"  # a signature does not verify (400)
+
+
+def _join(domain: str, *parts: str | int) -> bytes:
+    return b"\x00".join([domain.encode("ascii"), *(str(p).encode("utf-8") for p in parts)]) + b"\x00"
+
+
+def org_keys_statement(org_id: str, sign_public: bytes, box_public: bytes) -> bytes:
+    """Signed by the organisation's signing key: its recovery (box) key belongs to it."""
+    return _join("yorisoi/org-keys/v1", org_id) + sign_public + box_public
+
+
+def device_statement(org_id: str, device_id: str, account_id: str, login: str, role: str,
+                     box_public: bytes, sign_public: bytes) -> bytes:
+    """Signed by the organisation's signing key when the office approves a device. The role is
+    inside, so a server cannot turn a worker's device into an office device."""
+    return _join("yorisoi/device/v1", org_id, device_id, account_id, login, role) + box_public + sign_public
+
+
+def wrapped_key_statement(vault_id: str, key_version: int, recipient: str, wrapped: bytes) -> bytes:
+    """Signed by the device that wrapped a vault key, so a recipient accepts only keys wrapped
+    by a device the organisation signed (a server cannot hand out a key of its own)."""
+    return _join("yorisoi/vault-key/v1", vault_id, key_version, recipient) + hashlib.sha256(wrapped).digest()
+
+
+def envelope_statement(vault_id: str, envelope_id: str, key_version: int, device_id: str,
+                       nonce: bytes, body: bytes) -> bytes:
+    """Signed by the device that sealed an envelope."""
+    return _join("yorisoi/envelope/v1", vault_id, envelope_id, key_version, device_id) + hashlib.sha256(
+        nonce + body).digest()
+
+
+def envelope_aad(vault_id: str, envelope_id: str, key_version: int, device_id: str) -> bytes:
+    """Associated data of an envelope's AES-GCM: moving it to another vault, id, key version or
+    author breaks the tag."""
+    return _join("yorisoi/envelope-aad/v1", vault_id, envelope_id, key_version, device_id)
+
+
+def fingerprint(box_public: bytes, sign_public: bytes) -> str:
+    """A device's key fingerprint as people read it aloud: 32 hex digits in groups of four."""
+    digest = hashlib.sha256(b"yorisoi/fingerprint/v1\x00" + box_public + sign_public).hexdigest()[:32]
+    return "-".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
+def normalise_fingerprint(text: str) -> str:
+    """What a person typed (spaces, hyphens, capitals) as the hex digits only."""
+    return re.sub(r"[^0-9a-f]", "", text.lower())
