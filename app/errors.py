@@ -21,6 +21,19 @@ from storage.errors import (
     UnlockThrottled,
     WrongPassphrase,
 )
+from sync.client.enrolment import AlreadyEnrolled, NotOffice, UnknownDevice
+from sync.client.errors import (
+    CertificateMismatch,
+    CodeRejected,
+    DevicePending,
+    DeviceRevoked,
+    IntegrityFailure,
+    NotEnrolled,
+    ProtocolError,
+    ServerRefused,
+    SyncError,
+    Unreachable,
+)
 
 
 class AppError(Exception):
@@ -47,6 +60,8 @@ def describe(exc: BaseException) -> str:
     """What to tell the user about an error, in Japanese, without internals."""
     if isinstance(exc, AppError):
         return exc.message
+    if isinstance(exc, SyncError):
+        return describe_sync(exc)
     if isinstance(exc, WrongPassphrase):
         text = "パスフレーズが違います。"
         if exc.wait_seconds > 0:
@@ -72,3 +87,59 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"ファイルを読み書きできません: {exc.strerror or type(exc).__name__}"
     return "予期しないエラーが起きました。保存済みのデータは失われていません。"
+
+
+def describe_sync(exc: SyncError) -> str:
+    if isinstance(exc, NotEnrolled):
+        return "この端末はまだ中央ストアに登録されていません。先に「yorisoi enrol」で登録してください。"
+    if isinstance(exc, AlreadyEnrolled):
+        return "この端末はすでに中央ストアに登録されています。"
+    if isinstance(exc, Unreachable):
+        return ("中央ストアに接続できません（" + _reach(exc.reason) + "）。オフラインのまま作業を続けられます。"
+                "記録はこの端末に保存されており、次に接続できたときに送られます。")
+    if isinstance(exc, CertificateMismatch):
+        return ("中央ストアの証明書が登録時のものと違います。なりすましの可能性があるため接続を中止しました。"
+                "事務局に連絡してください。")
+    if isinstance(exc, IntegrityFailure):
+        return (f"中央ストアから受け取ったデータの署名を確認できませんでした（{exc.what}）。使わずに中止しました。"
+                "事務局に連絡してください。")
+    if isinstance(exc, DevicePending):
+        return "この端末はまだ事務局に承認されていません。端末の指紋を事務局に伝え、承認を受けてから同期してください。"
+    if isinstance(exc, DeviceRevoked):
+        return "この端末の利用は事務局によって停止されています。事務局に連絡してください。"
+    if isinstance(exc, CodeRejected):
+        if exc.code == "code_expired":
+            return "登録コードの有効期限が切れています。事務局に新しいコードを発行してもらってください。"
+        return "登録コードが正しくないか、すでに使われています。コードを確かめるか、新しいコードを発行してもらってください。"
+    if isinstance(exc, NotOffice):
+        return "この操作は事務局（多機関協働）の端末でのみ行えます。"
+    if isinstance(exc, UnknownDevice):
+        return f"承認待ちの端末に、指紋 {exc.fingerprint} のものはありません。「yorisoi devices」で確かめてください。"
+    if isinstance(exc, ServerRefused):
+        return _refusal(exc)
+    if isinstance(exc, ProtocolError):
+        return "中央ストアの応答を読めませんでした。yorisoi の版が合っているか事務局に確かめてください。"
+    return "同期できませんでした。保存済みのデータは失われていません。"
+
+
+def _reach(reason: str) -> str:
+    if reason == "timeout":
+        return "応答がありません"
+    if reason == "connect":
+        return "接続先が見つからないか、応答しません"
+    if reason.startswith("server error"):
+        return "中央ストアで障害が起きています"
+    return "通信が途中で切れました"
+
+
+def _refusal(exc: ServerRefused) -> str:
+    texts = {
+        "unauthorized": "この端末の認証情報が中央ストアに認められませんでした。事務局に連絡してください。",
+        "forbidden": "この操作の権限がありません（担当外の世帯か、事務局だけの操作です）。",
+        "not_found": "中央ストアに該当するものがありません（利用者名や世帯を確かめてください）。",
+        "conflict": "中央ストアの記録と食い違いがあります。",
+        "too_large": "送るデータが大きすぎます。",
+        "rate_limited": "短い時間に試行が多すぎます。しばらく待ってからやり直してください。",
+        "bad_signature": "署名が正しくありません。",
+    }
+    return texts.get(exc.code, "中央ストアが要求を受け付けませんでした。") + f"（{exc.status} {exc.code}）"

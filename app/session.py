@@ -4,7 +4,8 @@ A session knows who is using the laptop (the profile owner's staff record) so th
 change and every view lands in the audit log under their name. Services are attributes:
 ``session.households``, ``session.cases``, ``session.contacts``, ``session.forms``,
 ``session.form_filling`` (definitions, pre-fill, drafts and completion of the 様式),
-``session.meetings``, ``session.directory``, ``session.search``.
+``session.meetings``, ``session.directory``, ``session.search``, ``session.sync`` (enrolment,
+sync runs, device approval, household assignment, merge flags).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Session:
         from app.services.households import HouseholdService
         from app.services.meetings import MeetingService
         from app.services.search import SearchService
+        from app.sync import SyncService
 
         self.profile = profile
         self.store = profile.store
@@ -44,6 +46,8 @@ class Session:
         self.directory = DirectoryService(self)
         self.search = SearchService(self)
         self.drafts = Drafts(self)
+        self.sync = SyncService(self)
+        self.sync.restore_clock()
 
     @property
     def folder(self) -> Path:

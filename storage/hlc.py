@@ -44,9 +44,12 @@ class HybridClock:
         self.device_id = device_id
         self.last = last
         self._physical = physical
+        # How far the central store's clock is ahead of this laptop's (learnt at each sync), so
+        # a laptop whose clock is hours off still stamps near the true time.
+        self.offset_ms = 0
 
     def _advance(self, floor: int) -> int:
-        wall = self._physical() << COUNTER_BITS
+        wall = (self._physical() + self.offset_ms) << COUNTER_BITS
         self.last = max(wall, floor + 1)
         return self.last
 

@@ -81,6 +81,23 @@ def put(conn, entity: Entity, row: dict) -> None:
     conn.execute("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", (rowid, text + PAD))
 
 
+def put_new(conn, entity: Entity, rows: list[dict]) -> None:
+    """Index records that have no document yet, in bulk (records arriving by sync)."""
+    docs = []
+    for row in rows:
+        text = document_text(entity, row)
+        if text:
+            household = row.get(entity.household_key) if entity.household_key else None
+            docs.append((row["id"], household, text + PAD))
+    if not docs:
+        return
+    start = conn.execute("SELECT ifnull(max(rowid), 0) FROM search_doc").fetchone()[0] + 1
+    conn.executemany("INSERT INTO search_doc (rowid, entity, entity_id, household_id) VALUES (?, ?, ?, ?)",
+                     [(start + i, entity.name, rid, household) for i, (rid, household, _) in enumerate(docs)])
+    conn.executemany("INSERT INTO search_fts (rowid, body) VALUES (?, ?)",
+                     [(start + i, text) for i, (_, _, text) in enumerate(docs)])
+
+
 def remove(conn, entity: Entity, record_id: str) -> None:
     found = conn.execute(
         "SELECT rowid FROM search_doc WHERE entity = ? AND entity_id = ?", (entity.name, record_id)

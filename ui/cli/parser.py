@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ui.cli import commands_data, commands_forms, commands_profile
+from ui.cli import commands_data, commands_forms, commands_profile, commands_sync
 
 
 class _Parser(argparse.ArgumentParser):
@@ -13,8 +13,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"yorisoi: 指定が正しくありません: {message}\n")
 
 
-def _profile(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--profile", metavar="DIR", help="プロファイルのフォルダ（既定: 利用者のデータフォルダ）")
+def _profile(p: argparse.ArgumentParser, *, nested: bool = False) -> None:
+    # A nested parser must not overwrite a --profile given before its sub-command.
+    extra = {"default": argparse.SUPPRESS} if nested else {}
+    p.add_argument("--profile", metavar="DIR", help="プロファイルのフォルダ（既定: 利用者のデータフォルダ）", **extra)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,5 +79,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key", nargs="?", choices=("city_name", "forms_dir", "pdf_font"))
     p.add_argument("value", nargs="?")
     p.set_defaults(handler=commands_forms.setting)
+
+    p = sub.add_parser("enrol", help="この端末を中央ストアに登録する（登録コードは事務局が発行）")
+    _profile(p)
+    p.add_argument("--server", required=True, metavar="URL", help="中央ストアの URL（例: https://yorisoi.city.local:8443）")
+    p.add_argument("--code", required=True, metavar="CODE", help="一度だけ使える登録コード")
+    p.add_argument("--name", help="この端末の名前（既定: コンピュータ名）")
+    p.add_argument("--server-fingerprint", metavar="SHA256", help="サーバ証明書の指紋（事務局から聞いたもの。違えば登録しません）")
+    p.add_argument("--org-fingerprint", metavar="FP", help="組織の鍵の指紋（事務局から聞いたもの。違えば登録しません）")
+    p.set_defaults(handler=commands_sync.enrol)
+
+    p = sub.add_parser("sync", help="中央ストアと一度同期する（送信と受信）")
+    _profile(p)
+    p.set_defaults(handler=commands_sync.sync)
+
+    p = sub.add_parser("sync-status", help="同期の状態（送信待ちの変更、最後の同期）を表示する")
+    _profile(p)
+    p.set_defaults(handler=commands_sync.status)
+
+    p = sub.add_parser("devices", help="組織の端末の一覧（事務局: 承認待ちの端末を承認する）")
+    _profile(p)
+    p.set_defaults(handler=commands_sync.devices, fingerprint=None)
+    actions = p.add_subparsers(dest="devices_action", parser_class=_Parser)
+    a = actions.add_parser("approve", help="承認待ちの端末を指紋で承認する（事務局の端末で）")
+    _profile(a, nested=True)
+    a.add_argument("fingerprint", metavar="FINGERPRINT", help="端末の指紋（yorisoi enrol が表示したもの）")
+    a.set_defaults(handler=commands_sync.approve)
+
+    p = sub.add_parser("assign", help="世帯を支援員の担当にする（これまでの経過ごと共有。事務局の端末で）")
+    _profile(p)
+    p.add_argument("--household", required=True, metavar="ID", help="世帯の ID")
+    p.add_argument("--user", required=True, metavar="LOGIN", help="支援員の利用者名")
+    p.set_defaults(handler=commands_sync.assign)
 
     return parser

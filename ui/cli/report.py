@@ -7,10 +7,12 @@ import sys
 
 from app.errors import AppError, InvalidInput, Refused, describe
 from storage.errors import DamagedProfile, ProfileExists, ProfileNotFound, UnlockThrottled, WrongPassphrase
+from sync.client.enrolment import AlreadyEnrolled, NotOffice, UnknownDevice
+from sync.client.errors import NotEnrolled, ServerRefused
 from ui.cli.passphrase import NoPassphrase
 
 REFUSALS = (AppError, InvalidInput, Refused, WrongPassphrase, UnlockThrottled, ProfileExists, ProfileNotFound,
-            DamagedProfile, NoPassphrase)
+            DamagedProfile, NoPassphrase, ServerRefused, AlreadyEnrolled, NotOffice, UnknownDevice, NotEnrolled)
 
 
 def fail(exc: BaseException) -> int:

@@ -1,0 +1,197 @@
+"""Sync as the user sees it: enrol this laptop, sync now, approve a device, give a worker a
+household, and the flags a merge raised.
+
+The engine (`sync.client`) and the store (`storage.replica`) do the work; this service wires
+them to the session: who is acting, which shared vaults exist, the clock correction, the audit
+log, the checks after a merge, and telling open views which households changed.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app import sync_checks
+from app.errors import NotFound, Refused
+from app.session import SHARED_VAULTS, Service
+from storage import flags
+from storage.replica import Replica
+from sync.client import enrolment
+from sync.client.engine import Report, SyncEngine
+from sync.client.identity import Identity
+from sync.client.remote import Remote
+
+# A server may correct a laptop's clock, but not by more than a week: a clock further off than
+# that is a fault to report, and a hostile server must not push stamps far into the future.
+MAX_OFFSET_MS = 7 * 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    server: str
+    login: str
+    role: str
+    device_status: str
+    pending_changes: int
+    last_sync_ms: int | None
+    last_result: str
+    open_flags: int
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    id: str
+    login: str
+    role: str
+    name: str
+    status: str
+    fingerprint: str
+    trusted: bool
+    this_device: bool
+
+
+class SyncService(Service):
+    # Tests and the benchmark reach the store in-process through this (an httpx.Client).
+    client_factory: Callable[[], object] | None = None
+
+    def replica(self) -> Replica:
+        shared = {kind: vid for kind in SHARED_VAULTS if (vid := self.store.meta(f"vault.{kind}"))}
+        return Replica(self.store, shared, actor=self.session.me or "-")
+
+    def identity(self) -> Identity:
+        return Identity.from_state(self.replica().state())
+
+    def is_enrolled(self) -> bool:
+        return bool(self.replica().state().get("device_id"))
+
+    def remote(self, identity: Identity | None = None, server: str | None = None) -> Remote:
+        identity = identity or self.identity()
+        url = server or identity.server
+        if self.client_factory is not None:
+            return Remote(url, token=identity.token if identity else None, client=self.client_factory())
+        return Remote(url, token=identity.token, cert_pem=identity.cert_pem)
+
+    def restore_clock(self) -> None:
+        offset = int(self.replica().state().get("clock_offset_ms", "0") or 0)
+        self.store.clock.offset_ms = max(-MAX_OFFSET_MS, min(MAX_OFFSET_MS, offset))
+
+    # -- enrolment -----------------------------------------------------------------------
+
+    def enrol(self, server: str, code: str, *, device_name: str | None = None,
+              server_fingerprint: str | None = None, org_fingerprint: str | None = None) -> enrolment.Enrolled:
+        name = (device_name or socket.gethostname() or "yorisoi")[:100]
+        remote = None
+        if self.client_factory is not None:
+            remote = Remote(server, client=self.client_factory())
+        done = enrolment.enrol(self.replica(), server, code.strip(), name, server_fingerprint=server_fingerprint,
+                               expected_org=org_fingerprint, remote=remote)
+        if done.identity.is_office:
+            # The office's shared vaults become the organisation's: created now so the first
+            # sync registers them, and every laptop adopts them.
+            for kind in SHARED_VAULTS:
+                self.session.vault(kind)
+        self._name_owner(done.identity.login)
+        with self.store.write() as records:
+            self.session.audit(records, "sync.enrol", detail=done.identity.role)
+        return done
+
+    def _name_owner(self, login: str) -> None:
+        me = self.session.me
+        if me:
+            with self.store.write() as records:
+                records.update("staff", me, {"login": login})
+
+    # -- syncing -------------------------------------------------------------------------
+
+    def run(self, progress=None) -> Report:
+        """Push and pull once. Raises a `sync.client.errors.SyncError` when the store cannot be
+        reached or refuses; what was already exchanged stays exchanged."""
+        identity = self.identity()
+        remote = self.remote(identity)
+        try:
+            report = SyncEngine(self.replica(), remote, progress=progress).run()
+        finally:
+            remote.close()
+            self.restore_clock()
+        with self.store.write() as records:
+            sync_checks.check(records, report.households)
+            self.session.audit(records, "sync.run", detail=f"{report.pushed_changes}/{report.pulled_envelopes}")
+        if report.households:
+            self.session.changed(set(report.households))
+        return report
+
+    def status(self) -> SyncStatus:
+        state = self.replica().state()
+        conn = self.store.connection()
+        last = state.get("last_sync")
+        return SyncStatus(
+            enrolled=bool(state.get("device_id")), server=state.get("server", ""), login=state.get("login", ""),
+            role=state.get("role", ""), device_status=state.get("status", ""),
+            pending_changes=self.session.pending_changes(), last_sync_ms=int(last) if last else None,
+            last_result=state.get("last_result", ""), open_flags=flags.count_open(conn))
+
+    # -- the office ----------------------------------------------------------------------
+
+    def devices(self) -> list[DeviceInfo]:
+        identity = self.identity()
+        remote = self.remote(identity)
+        try:
+            found = [enrolment.decode_device(d) for d in remote.devices()]
+        finally:
+            remote.close()
+        from sync import protocol
+
+        return [DeviceInfo(d["id"], d["login"], d["role"], d["name"], d["status"],
+                           protocol.fingerprint(d["box_public"], d["sign_public"]),
+                           enrolment.device_trusted(identity, d), d["id"] == identity.device_id) for d in found]
+
+    def approve(self, fingerprint: str) -> DeviceInfo:
+        identity = self.identity()
+        self._office_only(identity)
+        remote = self.remote(identity)
+        try:
+            device = enrolment.approve(identity, remote, fingerprint)
+        finally:
+            remote.close()
+        with self.store.write() as records:
+            self.session.audit(records, "sync.approve", detail=device["login"])
+        self.run()  # hands the new device the keys of the vaults its account belongs to
+        from sync import protocol
+
+        return DeviceInfo(device["id"], device["login"], device["role"], device["name"], "approved",
+                          protocol.fingerprint(device["box_public"], device["sign_public"]), True, False)
+
+    def assign(self, household_id: str, login: str) -> int:
+        """Give a worker's account access to a household's vault (its whole history); returns
+        how many of their devices received the key now."""
+        identity = self.identity()
+        self._office_only(identity)
+        household = self.session.households.get(household_id)
+        self.run()  # the vault must be registered (and pushed) before it can be shared
+        remote = self.remote(identity)
+        try:
+            remote.grant(household.vault_id, login.strip().lower())
+        finally:
+            remote.close()
+        with self.store.write() as records:
+            self.session.audit(records, "sync.assign", household_id=household_id, detail=login)
+        return self.run().keys_supplied
+
+    @staticmethod
+    def _office_only(identity: Identity) -> None:
+        if not identity.is_office or identity.org_keys is None:
+            raise Refused("この操作は事務局（多機関協働）の端末でのみ行えます。")
+
+    # -- flags ---------------------------------------------------------------------------
+
+    def flags(self, household_id: str | None = None) -> list[sync_checks.FlagView]:
+        records = self.store.read()
+        return [sync_checks.describe(records, f) for f in flags.open_flags(records.conn, household_id)]
+
+    def resolve_flag(self, flag_id: str) -> None:
+        with self.store.write() as records:
+            if not flags.resolve(records.conn, flag_id, self.session.me or "-"):
+                raise NotFound("この確認事項は見つからないか、すでに確認済みです。")
+            self.session.audit(records, "sync.flag_seen", entity="sync_flag", entity_id=flag_id)

@@ -1,0 +1,219 @@
+"""Applying operations received from other devices: per-field last-writer-wins.
+
+Each field of a register record keeps the stamp that last set it (``clocks``). An incoming
+value replaces the local one only when its stamp is greater; stamps are HLC strings whose order
+is the clock and then the device id, so every device picks the same winner whatever order
+operations arrive in. Append-only records (contacts, notes, consent, case events) are inserted
+once by id and never changed. A tombstone is the field ``deleted`` like any other.
+
+Received operations are not captured as local changes: they are already in the central log.
+New records are written in bulk (the initial pull of a station is mostly new records).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from storage import search
+from storage.records import encode
+from storage.schema import ENTITIES, Entity
+
+_CHUNK = 500
+
+
+class UnknownOperation(ValueError):
+    """An operation this version cannot apply (a newer entity or field, or garbage); the whole
+    envelope is kept aside and tried again after an upgrade."""
+
+
+@dataclass
+class MergeResult:
+    households: set[str] = field(default_factory=set)
+    shared: bool = False
+    inserted: int = 0
+    updated: int = 0
+    fields: int = 0
+    max_stamp: str = ""
+
+
+def apply(conn, vault_id: str, ops: list, result: MergeResult | None = None) -> MergeResult:
+    """Apply one envelope's operations in the caller's transaction."""
+    result = result or MergeResult()
+    by_entity: dict[str, list] = defaultdict(list)
+    for op in ops:
+        if not isinstance(op, list) or len(op) < 4 or op[1] not in ENTITIES:
+            raise UnknownOperation(f"operation {op[:2] if isinstance(op, list) else type(op).__name__}")
+        by_entity[op[1]].append(op)
+    for name, entity_ops in by_entity.items():
+        ent = ENTITIES[name]
+        if ent.append_only:
+            _append(conn, ent, vault_id, entity_ops, result)
+        else:
+            _register(conn, ent, vault_id, entity_ops, result)
+    return result
+
+
+def _existing(conn, ent: Entity, ids: list[str], columns: str) -> dict[str, tuple]:
+    found: dict[str, tuple] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        for row in conn.execute(
+                f"SELECT {columns} FROM {ent.table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            found[row[0]] = row
+    return found
+
+
+def _note(result: MergeResult, ent: Entity, row: dict) -> None:
+    if ent.household_key is None:
+        result.shared = True
+    else:
+        household = row.get(ent.household_key)
+        if household:
+            result.households.add(household)
+
+
+def _append(conn, ent: Entity, vault_id: str, ops: list, result: MergeResult) -> None:
+    known = _existing(conn, ent, [op[2] for op in ops], "id")
+    allowed = set(ent.fields)
+    rows, docs = [], []
+    for op in ops:
+        if op[0] != "a" or len(op) != 5 or not isinstance(op[4], dict) or not isinstance(op[3], str):
+            raise UnknownOperation(f"{ent.name} operation")
+        _, _, record_id, stamp, values = op
+        if record_id in known:
+            continue
+        if not allowed.issuperset(values):
+            raise UnknownOperation(f"{ent.name} fields {sorted(set(values) - allowed)}")
+        known[record_id] = (record_id,)
+        rows.append((record_id, vault_id, stamp, *(values.get(f) for f in ent.fields)))
+        record = {"id": record_id, **values}
+        docs.append(record)
+        _note(result, ent, record)
+        result.fields += len(values)
+        if stamp > result.max_stamp:
+            result.max_stamp = stamp
+    if rows:
+        cols = ent.columns
+        conn.executemany(f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
+        result.inserted += len(rows)
+        if ent.text_fields:
+            search.put_new(conn, ent, docs)
+
+
+def _register(conn, ent: Entity, vault_id: str, ops: list, result: MergeResult) -> None:
+    cols = ent.columns
+    existing = _existing(conn, ent, [op[2] for op in ops], ", ".join(cols))
+    plain = [f for f in ent.fields if f not in ent.maps]
+    new_rows: dict[str, dict] = {}
+    changed: dict[str, dict] = {}
+    for op in ops:
+        if op[0] != "r" or len(op) != 5 or not isinstance(op[3], list):
+            raise UnknownOperation(f"{ent.name} operation")
+        _, _, record_id, groups, base = op
+        row = new_rows.get(record_id) or changed.get(record_id)
+        if row is None:
+            if record_id in existing:
+                row = dict(zip(cols, existing[record_id], strict=True))
+                row["clocks"] = json.loads(row["clocks"])
+                for name in ent.maps:
+                    row[name] = json.loads(row[name]) if row[name] else {}
+            else:
+                row = {name: None for name in cols}
+                row.update(id=record_id, vault_id=vault_id, clocks={}, deleted=0)
+                for name in ent.maps:
+                    row[name] = {}
+                new_rows[record_id] = row
+        if _merge_op(ent, row, groups, base, plain, result) and record_id not in new_rows:
+            changed[record_id] = row
+    if new_rows:
+        conn.executemany(f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                         [_stored(ent, row, cols) for row in new_rows.values()])
+        result.inserted += len(new_rows)
+    if changed:
+        sets = ", ".join(f"{c} = ?" for c in cols[1:])
+        conn.executemany(f"UPDATE {ent.table} SET {sets} WHERE id = ?",
+                         [(*_stored(ent, row, cols)[1:], row["id"]) for row in changed.values()])
+        result.updated += len(changed)
+    for row in (*new_rows.values(), *changed.values()):
+        _note(result, ent, row)
+    if ent.text_fields:
+        live = [row for row in new_rows.values() if not row["deleted"]]
+        if live:
+            search.put_new(conn, ent, live)
+        for row in changed.values():
+            if row["deleted"]:
+                search.remove(conn, ent, row["id"])
+            else:
+                search.put(conn, ent, row)
+
+
+def _merge_op(ent: Entity, row: dict, groups: list, base, plain: list[str], result: MergeResult) -> bool:
+    """Fold one operation into a decoded row; True when anything changed."""
+    clocks = row["clocks"]
+    default = clocks.get("", "")
+    changed = False
+    mentioned: set[str] = set()
+    for group in groups:
+        if not isinstance(group, list) or len(group) != 2 or not isinstance(group[1], dict):
+            raise UnknownOperation(f"{ent.name} field group")
+        stamp, values = group
+        if not isinstance(stamp, str):
+            raise UnknownOperation(f"{ent.name} stamp")
+        if stamp > result.max_stamp:
+            result.max_stamp = stamp
+        for name, value in values.items():
+            mentioned.add(name)
+            if stamp <= clocks.get(name, default):
+                continue
+            _set(ent, row, name, value)
+            clocks[name] = stamp
+            result.fields += 1
+            changed = True
+    if base is not None:
+        if not isinstance(base, str):
+            raise UnknownOperation(f"{ent.name} base stamp")
+        if base > result.max_stamp:
+            result.max_stamp = base
+        if not clocks:
+            # A record first seen here: the base is exactly what the sender's "" clock says.
+            clocks[""] = base
+            default = base
+            changed = True
+        for name in (*plain, "deleted"):
+            if name in mentioned or base <= clocks.get(name, default):
+                continue
+            row[name] = 0 if name == "deleted" else None
+            clocks[name] = base
+            changed = True
+    return changed
+
+
+def _set(ent: Entity, row: dict, name: str, value) -> None:
+    field_name, _, key = name.partition(".")
+    if key and field_name in ent.maps:
+        row[field_name][key] = value
+    elif name == "deleted":
+        row["deleted"] = 1 if value else 0
+    elif name in ent.fields and name not in ent.maps:
+        row[name] = value
+    else:
+        raise UnknownOperation(f"{ent.name}.{name}")
+
+
+def _stored(ent: Entity, row: dict, cols: tuple[str, ...]) -> tuple:
+    clocks = row["clocks"]
+    default = clocks.get("", "")
+    # Explicit clocks equal to the default say nothing; dropping them keeps rows small and
+    # makes the same state serialise the same way on every device.
+    compact = {k: v for k, v in clocks.items() if k == "" or v != default}
+    values = []
+    for c in cols:
+        if c == "clocks":
+            values.append(json.dumps(compact, sort_keys=True, separators=(",", ":")))
+        elif c in ent.maps:
+            values.append(encode(ent, c, row[c]) or "{}")
+        else:
+            values.append(row[c])
+    return tuple(values)

@@ -1,0 +1,263 @@
+"""The store as a sync replica: the tables of schema 3 behind the interface the sync engine
+uses (`sync.client.local.Local`), each multi-step change in one transaction.
+
+Secrets (device keys, the token, vault keys) stay inside the encrypted database. Sync state
+lives in ``meta`` under ``sync.``; the application decides what the keys mean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import msgpack
+
+from storage import audit, merge, outbound
+from storage.schema import ENTITIES
+from storage.store import Store
+
+STATE_PREFIX = "sync."
+SHARED_TABLES = tuple(e.table for e in ENTITIES.values() if e.household_key is None)
+
+
+@dataclass(frozen=True)
+class VaultRow:
+    vault_id: str
+    kind: str
+    registered: bool
+    key_version: int
+    backfill_after: int = 0
+    backfill_before: int | None = None
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    seq: int
+    vault: str
+    item: bytes
+    reason: str
+
+
+@dataclass
+class ApplyResult:
+    households: set[str] = field(default_factory=set)
+    shared: bool = False
+    records: int = 0
+    fields: int = 0
+    held: int = 0
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Replica:
+    def __init__(self, store: Store, shared_vaults: dict[str, str], actor: str = "-") -> None:
+        """``shared_vaults``: kind → this device's vault id of each shared vault."""
+        self.store = store
+        self.shared_vaults = dict(shared_vaults)
+        self.actor = actor
+
+    @property
+    def conn(self):
+        return self.store.connection()
+
+    # -- state ---------------------------------------------------------------------------
+
+    def state(self) -> dict[str, str]:
+        rows = self.conn.execute("SELECT key, value FROM meta WHERE key >= ? AND key < ?",
+                                 (STATE_PREFIX, STATE_PREFIX[:-1] + "/"))
+        return {key[len(STATE_PREFIX):]: value for key, value in rows}
+
+    def save_state(self, values: dict[str, str | None]) -> None:
+        with self.store.write() as records:
+            self._put_state(records.conn, values)
+
+    @staticmethod
+    def _put_state(conn, values: dict[str, str | None]) -> None:
+        for key, value in values.items():
+            if value is None:
+                conn.execute("DELETE FROM meta WHERE key = ?", (STATE_PREFIX + key,))
+            else:
+                conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                             "SET value = excluded.value", (STATE_PREFIX + key, value))
+
+    # -- vaults and keys -----------------------------------------------------------------
+
+    def vaults(self) -> dict[str, VaultRow]:
+        return {row[0]: VaultRow(row[0], row[1], bool(row[2]), row[3], row[4], row[5]) for row in self.conn.execute(
+            "SELECT vault_id, kind, registered, key_version, backfill_after, backfill_before FROM sync_vault")}
+
+    def kind_of(self, vault_id: str) -> str | None:
+        for kind, vid in self.shared_vaults.items():
+            if vid == vault_id:
+                return kind
+        row = self.conn.execute("SELECT 1 FROM household WHERE vault_id = ? LIMIT 1", (vault_id,)).fetchone()
+        return "household" if row else None
+
+    def unregistered(self) -> list[tuple[str, str]]:
+        """Vaults holding changes made here, and the shared vaults, that the central store does
+        not know yet."""
+        known = {v for v, r in self.vaults().items() if r.registered}
+        out = [(vid, kind) for kind, vid in self.shared_vaults.items() if vid not in known]
+        known.update(vid for vid, _ in out)
+        for vault_id in outbound.pending_vaults(self.conn):
+            if vault_id in known:
+                continue
+            kind = self.kind_of(vault_id)
+            if kind is not None:
+                out.append((vault_id, kind))
+        return out
+
+    def mark_registered(self, vault_id: str, kind: str, key_version: int) -> None:
+        with self.store.write() as records:
+            records.conn.execute(
+                "INSERT INTO sync_vault (vault_id, kind, registered, key_version) VALUES (?, ?, 1, ?) "
+                "ON CONFLICT (vault_id) DO UPDATE SET registered = 1, kind = excluded.kind, "
+                "key_version = max(key_version, excluded.key_version)", (vault_id, kind, key_version))
+
+    def adopt_shared(self, kind: str, vault_id: str) -> None:
+        """Move this device's own records of a shared vault into the organisation's one (the
+        office registered it first); their changes go out under the organisation's id."""
+        old = self.shared_vaults.get(kind)
+        if old == vault_id:
+            return
+        with self.store.write() as records:
+            if old:
+                for table in SHARED_TABLES:
+                    records.conn.execute(f"UPDATE {table} SET vault_id = ? WHERE vault_id = ?", (vault_id, old))
+                records.conn.execute("UPDATE change SET vault_id = ? WHERE vault_id = ?", (vault_id, old))
+                records.conn.execute("DELETE FROM sync_vault WHERE vault_id = ?", (old,))
+            records.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                                 "SET value = excluded.value", (f"vault.{kind}", vault_id))
+        self.shared_vaults[kind] = vault_id
+
+    def vault_key(self, vault_id: str, key_version: int) -> bytes | None:
+        row = self.conn.execute("SELECT key FROM sync_key WHERE vault_id = ? AND key_version = ?",
+                                (vault_id, key_version)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def save_keys(self, keys: Iterable[tuple[str, int, bytes, str]], state: dict[str, str | None]) -> None:
+        """Vault keys received (vault, version, key, kind), with the key cursor, at once."""
+        with self.store.write() as records:
+            conn = records.conn
+            for vault_id, version, key, kind in keys:
+                conn.execute("INSERT OR IGNORE INTO sync_key (vault_id, key_version, key) VALUES (?, ?, ?)",
+                             (vault_id, version, key))
+                conn.execute(
+                    "INSERT INTO sync_vault (vault_id, kind, registered, key_version) VALUES (?, ?, 1, ?) "
+                    "ON CONFLICT (vault_id) DO UPDATE SET registered = 1, "
+                    "key_version = max(key_version, excluded.key_version)", (vault_id, kind, version))
+            self._put_state(conn, state)
+
+    def save_devices(self, devices: list[dict]) -> None:
+        with self.store.write() as records:
+            records.conn.execute("DELETE FROM sync_device")
+            records.conn.executemany(
+                "INSERT INTO sync_device (device_id, account_id, login, role, name, status, box_public, "
+                "sign_public, signature, verified, created_ms) VALUES (:id, :account_id, :login, :role, :name, "
+                ":status, :box_public, :sign_public, :signature, :verified, :created_ms)", devices)
+
+    def devices(self) -> dict[str, dict]:
+        cols = ("id", "account_id", "login", "role", "name", "status", "box_public", "sign_public", "signature",
+                "verified", "created_ms")
+        rows = self.conn.execute(
+            "SELECT device_id, account_id, login, role, name, status, box_public, sign_public, signature, verified, "
+            "created_ms FROM sync_device")
+        return {row[0]: dict(zip(cols, row, strict=True)) for row in rows}
+
+    # -- push ----------------------------------------------------------------------------
+
+    def outbox(self) -> list[dict]:
+        return [{"vault": r[0], "id": r[1], "kv": r[2], "nonce": bytes(r[3]), "body": bytes(r[4]), "sig": bytes(r[5])}
+                for r in self.conn.execute(
+                    "SELECT vault_id, envelope_id, key_version, nonce, body, sig FROM sync_outbox ORDER BY rowid")]
+
+    def pending_vaults(self) -> list[str]:
+        return outbound.pending_vaults(self.conn)
+
+    def batches(self, vault_ids: Iterable[str]) -> Iterator[outbound.Batch]:
+        return outbound.batches(self.conn, list(vault_ids))
+
+    def stage(self, envelope: dict, change_seqs: list[int]) -> None:
+        """An envelope built from these changes is kept until the store acknowledges it."""
+        with self.store.write() as records:
+            conn = records.conn
+            conn.execute(
+                "INSERT INTO sync_outbox (envelope_id, vault_id, key_version, nonce, body, sig, changes, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (envelope["id"], envelope["vault"], envelope["kv"], envelope["nonce"], envelope["body"],
+                 envelope["sig"], len(change_seqs), _now()))
+            for start in range(0, len(change_seqs), 500):
+                chunk = change_seqs[start:start + 500]
+                conn.execute(f"UPDATE change SET envelope_id = ? WHERE seq IN ({','.join('?' * len(chunk))})",
+                             (envelope["id"], *chunk))
+
+    def acknowledge(self, envelope_ids: list[str]) -> None:
+        with self.store.write() as records:
+            for envelope_id in envelope_ids:
+                records.conn.execute("UPDATE change SET pushed = 1 WHERE envelope_id = ?", (envelope_id,))
+                records.conn.execute("DELETE FROM sync_outbox WHERE envelope_id = ?", (envelope_id,))
+
+    def pending_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM change WHERE pushed = 0").fetchone()[0]
+
+    # -- pull ----------------------------------------------------------------------------
+
+    def apply(self, received: list, held: list, state: dict[str, str | None],
+              backfill: dict[str, tuple[int, int | None]], release: list[int] = ()) -> ApplyResult:
+        """Merge opened envelopes, keep the others aside, move the cursors and forget envelopes
+        held earlier that are now applied (``release``), all at once.
+
+        An envelope this version cannot apply is rolled back alone (a savepoint) and kept."""
+        result = ApplyResult()
+        held = list(held)
+        max_stamp = ""
+        with self.store.write() as records:
+            conn = records.conn
+            conn.executemany("DELETE FROM sync_held WHERE seq = ?", [(seq,) for seq in release])
+            audited: set[tuple[str, str]] = set()
+            for item in received:
+                merged = merge.MergeResult()
+                conn.execute("SAVEPOINT envelope")
+                try:
+                    merge.apply(conn, item.vault, item.ops, merged)
+                except merge.UnknownOperation as exc:
+                    conn.execute("ROLLBACK TO envelope")
+                    held.append(HeldRow(item.seq, item.vault, msgpack.packb(item.raw, use_bin_type=True),
+                                        f"format: {exc}"))
+                    continue
+                finally:
+                    conn.execute("RELEASE envelope")
+                max_stamp = max(max_stamp, merged.max_stamp)
+                result.households |= merged.households
+                result.shared = result.shared or merged.shared
+                result.records += merged.inserted + merged.updated
+                result.fields += merged.fields
+                for household in merged.households:
+                    if (household, item.author) not in audited:
+                        audited.add((household, item.author))
+                        audit.append(conn, actor=f"sync:{item.author}", action="sync.receive",
+                                     household_id=household)
+            conn.executemany("INSERT OR IGNORE INTO sync_held (seq, vault_id, item, reason, held_at) "
+                             "VALUES (?, ?, ?, ?, ?)", [(h.seq, h.vault, h.item, h.reason, _now()) for h in held])
+            for vault_id, (after, before) in backfill.items():
+                # A membership can arrive before its key: the vault is remembered either way.
+                conn.execute("INSERT INTO sync_vault (vault_id, kind, registered, backfill_after, backfill_before) "
+                             "VALUES (?, 'household', 1, ?, ?) ON CONFLICT (vault_id) DO UPDATE SET "
+                             "backfill_after = excluded.backfill_after, backfill_before = excluded.backfill_before",
+                             (vault_id, after, before))
+            if max_stamp:
+                self.store.clock.observe(max_stamp)
+            self._put_state(conn, state)
+        result.held = len(held)
+        return result
+
+    def held(self) -> list[HeldRow]:
+        return [HeldRow(r[0], r[1], bytes(r[2]), r[3]) for r in self.conn.execute(
+            "SELECT seq, vault_id, item, reason FROM sync_held ORDER BY seq")]
+
+    def release(self, seqs: list[int]) -> None:
+        with self.store.write() as records:
+            records.conn.executemany("DELETE FROM sync_held WHERE seq = ?", [(s,) for s in seqs])

@@ -1,0 +1,116 @@
+"""One sync run, in explicit stages (docs/sync-protocol.md, "Ordering"):
+
+    hello      device status, the server's time, the pinned organisation keys, shared vaults
+    directory  the organisation's devices; only those whose keys the organisation signed count
+    keys       vault keys addressed to this device, each verified and unwrapped
+    register   vaults created here that the server does not know yet, with their first keys
+    supply     key copies other member devices still lack, wrapped by this device
+    push       the outbox, then new batches of changes, sealed and sent until none is left
+    pull       the log to its head, then history of vaults this account joined late
+    held       envelopes kept aside earlier, tried again now that keys may have arrived
+
+Each stage commits locally as it goes, so a cut connection loses nothing and repeats at most
+one batch. The run reports what moved and whether everything was exchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sync.client import keyring, transfer
+from sync.client.errors import DevicePending, IntegrityFailure
+from sync.client.identity import Identity
+from sync.client.local import Local
+from sync.client.remote import Remote, unb64
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Report:
+    pushed_envelopes: int = 0
+    pushed_changes: int = 0
+    pulled_envelopes: int = 0
+    merged_records: int = 0
+    merged_fields: int = 0
+    keys_received: int = 0
+    keys_supplied: int = 0
+    vaults_registered: int = 0
+    held: int = 0
+    waiting_vaults: int = 0
+    untrusted: int = 0
+    households: set[str] = field(default_factory=set)
+    shared_changed: bool = False
+    clock_offset_ms: int = 0
+    complete: bool = False
+
+
+class SyncEngine:
+    def __init__(self, local: Local, remote: Remote, *, progress: Progress | None = None,
+                 pull_limit: int = 1000) -> None:
+        self.local = local
+        self.remote = remote
+        self.progress = progress or (lambda stage, done, total: None)
+        self.pull_limit = pull_limit
+
+    def run(self) -> Report:
+        identity = Identity.from_state(self.local.state())
+        self.remote.token = identity.token
+        report = Report()
+        identity = self._hello(identity, report)
+        ring = keyring.Keyring(self.local, self.remote, identity, report)
+        ring.refresh_directory()
+        ring.receive_keys()
+        ring.register_vaults()
+        ring.supply_keys()
+        mover = transfer.Transfer(self.local, self.remote, identity, report, ring, self.progress, self.pull_limit)
+        mover.push()
+        mover.pull()
+        mover.backfill()
+        mover.retry_held()
+        report.waiting_vaults = len(self.local.unregistered())
+        report.held = len(self.local.held())
+        report.complete = (report.held == 0 and report.waiting_vaults == 0 and not self.local.outbox()
+                           and not self._unsent(identity))
+        self.local.save_state({"last_sync": str(int(time.time() * 1000)),
+                               "last_result": "complete" if report.complete else "partial"})
+        return report
+
+    def _unsent(self, identity: Identity) -> int:
+        registered = {v for v, s in self.local.vaults().items() if s.registered}
+        return sum(1 for v in self.local.pending_vaults() if v in registered)
+
+    def _hello(self, identity: Identity, report: Report) -> Identity:
+        sent = time.time()
+        me = self.remote.me()
+        received = time.time()
+        device, org = me.get("device") or {}, me.get("org") or {}
+        status = str(device.get("status", "pending"))
+        # The server's clock, measured at the middle of the round trip: the HLC adds this
+        # offset, so a laptop whose clock is hours off still stamps near the true time.
+        offset = int(me.get("time_ms", (sent + received) * 500)) - int((sent + received) * 500)
+        report.clock_offset_ms = offset
+        updates: dict[str, str | None] = {"status": status, "clock_offset_ms": str(offset)}
+        sign_public, box_public = unb64(org.get("sign_public")), unb64(org.get("box_public"))
+        if identity.org_sign_public:
+            if sign_public != identity.org_sign_public or box_public != identity.org_box_public:
+                raise IntegrityFailure("organisation keys changed since enrolment")
+        elif sign_public:
+            # Enrolled before the office founded the organisation: pin now, after verifying.
+            from sync import protocol
+            from sync.client import crypto
+
+            crypto.require(sign_public, unb64(org.get("keys_signature")),
+                           protocol.org_keys_statement(identity.org_id, sign_public, box_public or b""),
+                           "organisation keys")
+            updates.update(org_sign_public=sign_public.hex(), org_box_public=(box_public or b"").hex())
+        for kind, vault_id in (me.get("shared_vaults") or {}).items():
+            if vault_id:
+                self.local.adopt_shared(kind, vault_id)
+        self.local.save_state(updates)
+        identity = Identity.from_state(self.local.state())
+        if status != "approved":
+            raise DevicePending(403, "device_pending", status)
+        return identity

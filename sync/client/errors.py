@@ -1,0 +1,66 @@
+"""Typed errors of the sync client; `app.errors.describe` words them in Japanese.
+
+    SyncError
+    ├── NotEnrolled          this profile has not been enrolled on a central store
+    ├── Unreachable          no connection (offline, server down, timeout, cut mid-way)
+    ├── CertificateMismatch  the server's TLS certificate is not the one pinned at enrolment
+    ├── ProtocolError        the server answered something this client cannot read
+    ├── IntegrityFailure     a signature, a tag or a key copy does not verify: refused, not used
+    └── ServerRefused        a 4xx answer, with the protocol's error code
+        ├── DevicePending    the office has not approved this device yet
+        ├── DeviceRevoked    the office revoked this device
+        └── CodeRejected     an enrolment code that is unknown, used or expired
+"""
+
+from __future__ import annotations
+
+
+class SyncError(Exception):
+    pass
+
+
+class NotEnrolled(SyncError):
+    pass
+
+
+class Unreachable(SyncError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class CertificateMismatch(SyncError):
+    def __init__(self, expected: str, found: str) -> None:
+        super().__init__(f"certificate {found} is not the pinned {expected}")
+        self.expected = expected
+        self.found = found
+
+
+class ProtocolError(SyncError):
+    pass
+
+
+class IntegrityFailure(SyncError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} does not verify")
+        self.what = what
+
+
+class ServerRefused(SyncError):
+    def __init__(self, status: int, code: str, detail: str = "") -> None:
+        super().__init__(f"{status} {code}: {detail}")
+        self.status = status
+        self.code = code
+        self.detail = detail
+
+
+class DevicePending(ServerRefused):
+    pass
+
+
+class DeviceRevoked(ServerRefused):
+    pass
+
+
+class CodeRejected(ServerRefused):
+    pass

@@ -1,0 +1,137 @@
+"""Vault keys: who may receive them, receiving them, creating them, and passing them on.
+
+A key copy is made only for a device whose keys the organisation signed (verified here, not
+taken from the server's word) and for the organisation's recovery key pinned at enrolment. A
+key copy is used only when it was signed by such a device (or by this one), so a server cannot
+slip in a key of its own and read what is written with it afterwards.
+"""
+
+from __future__ import annotations
+
+from sync import protocol
+from sync.client import crypto
+from sync.client.enrolment import decode_device, device_trusted
+from sync.client.errors import IntegrityFailure
+from sync.client.identity import Identity
+from sync.client.local import Local
+from sync.client.remote import Remote, b64, unb64
+
+RECOVERY = "recovery"
+
+
+class Keyring:
+    def __init__(self, local: Local, remote: Remote, identity: Identity, report) -> None:
+        self.local = local
+        self.remote = remote
+        self.identity = identity
+        self.report = report
+        self.trusted: dict[str, dict] = {}
+
+    # -- directory -----------------------------------------------------------------------
+
+    def refresh_directory(self) -> None:
+        devices = []
+        for doc in self.remote.devices():
+            device = decode_device(doc)
+            device["verified"] = 1 if device_trusted(self.identity, device) else 0
+            if device["status"] != "pending" and not device["verified"]:
+                self.report.untrusted += 1
+            devices.append(device)
+        self.local.save_devices(devices)
+        self.trusted = {d["id"]: d for d in devices if d["verified"]}
+
+    def sign_key_of(self, device_id: str) -> bytes | None:
+        device = self.trusted.get(device_id)
+        return device["sign_public"] if device else None
+
+    # -- receiving -----------------------------------------------------------------------
+
+    def receive_keys(self) -> None:
+        state = self.local.state()
+        after = int(state.get("keys_cursor", "0"))
+        kinds = {v: s.kind for v, s in self.local.vaults().items()}
+        known_kinds = None
+        while True:
+            doc = self.remote.keys(after)
+            entries = doc.get("keys") or []
+            if not entries:
+                break
+            received = []
+            for entry in entries:
+                vault_id, version = str(entry["vault_id"]), int(entry["key_version"])
+                wrapped, signature = unb64(entry["wrapped"]), unb64(entry.get("signature"))
+                signer = self._signer(str(entry.get("wrapped_by", "")))
+                statement = protocol.wrapped_key_statement(vault_id, version, self.identity.device_id, wrapped)
+                if signer is None or not crypto.verify(signer, signature or b"", statement):
+                    self.report.untrusted += 1
+                    continue
+                key = crypto.unwrap(wrapped, self.identity.keys.box_private, vault_id, version,
+                                    self.identity.device_id)
+                if vault_id not in kinds and known_kinds is None:
+                    known_kinds = {v["id"]: v["kind"] for v in self.remote.vaults()}
+                kind = kinds.get(vault_id) or (known_kinds or {}).get(vault_id, "household")
+                received.append((vault_id, version, key, kind))
+            after = max(after, int(doc.get("next", after)))
+            self.local.save_keys(received, {"keys_cursor": str(after)})
+            self.report.keys_received += len(received)
+            if len(entries) < protocol.MAX_KEYS_PER_REQUEST:
+                break
+
+    def _signer(self, device_id: str) -> bytes | None:
+        if device_id == self.identity.device_id:
+            return self.identity.keys.sign_public
+        return self.sign_key_of(device_id)
+
+    # -- creating ------------------------------------------------------------------------
+
+    def copy_for(self, vault_id: str, version: int, key: bytes, recipient: str) -> dict:
+        if recipient == RECOVERY:
+            if not self.identity.org_box_public:
+                raise IntegrityFailure("organisation recovery key not pinned")
+            box = self.identity.org_box_public
+        elif recipient == self.identity.device_id:
+            box = self.identity.keys.box_public
+        else:
+            box = self.trusted[recipient]["box_public"]
+        wrapped = crypto.wrap(key, box, vault_id, version, recipient)
+        signature = self.identity.keys.sign(protocol.wrapped_key_statement(vault_id, version, recipient, wrapped))
+        return {"vault_id": vault_id, "key_version": version, "recipient": recipient, "wrapped": b64(wrapped),
+                "signature": b64(signature)}
+
+    def register_vaults(self) -> None:
+        for vault_id, kind in self.local.unregistered():
+            if kind != "household" and not self.identity.is_office:
+                continue  # the office registers the organisation's shared vaults; adopted at hello
+            key = self.local.vault_key(vault_id, 1)
+            if key is None:
+                # Stored before the server hears of the vault, so a retry reuses the same key.
+                key = crypto.new_vault_key()
+                self.local.save_keys([(vault_id, 1, key, kind)], {})
+            copies = [self.copy_for(vault_id, 1, key, self.identity.device_id),
+                      self.copy_for(vault_id, 1, key, RECOVERY)]
+            answer = self.remote.register_vault(vault_id, kind, [{k: v for k, v in c.items() if k != "vault_id"}
+                                                                 for c in copies])
+            self.local.mark_registered(vault_id, kind, int(answer.get("key_version", 1)))
+            self.report.vaults_registered += 1
+
+    # -- passing on ----------------------------------------------------------------------
+
+    def supply_keys(self) -> None:
+        """Wrap keys this device holds for member devices that lack them (a newly approved
+        device, a member added to a household)."""
+        while True:
+            needed = self.remote.keys_needed()
+            copies = []
+            for entry in needed:
+                vault_id, version, device_id = str(entry["vault_id"]), int(entry["key_version"]), str(
+                    entry["device_id"])
+                key = self.local.vault_key(vault_id, version)
+                if key is None or device_id not in self.trusted:
+                    continue
+                copies.append(self.copy_for(vault_id, version, key, device_id))
+            if not copies:
+                return
+            for start in range(0, len(copies), protocol.MAX_KEYS_PER_REQUEST):
+                self.report.keys_supplied += self.remote.upload_keys(copies[start:start + protocol.MAX_KEYS_PER_REQUEST])
+            if len(needed) < protocol.MAX_KEYS_PER_REQUEST:
+                return

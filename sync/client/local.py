@@ -1,0 +1,89 @@
+"""What the sync engine needs from the device's store, as an interface.
+
+The engine knows the protocol and the cryptography; the store knows records, clocks and
+transactions (`storage.replica.Replica` implements this). Neither imports the other: the
+application layer hands one to the other. Every method that changes several things does so in
+one local transaction, so a sync cut at any point resumes without loss or double application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class VaultState:
+    vault_id: str
+    kind: str
+    registered: bool
+    key_version: int
+    backfill_after: int = 0
+    backfill_before: int | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    """An envelope opened and decoded, ready to merge."""
+
+    seq: int
+    vault: str
+    author: str  # the device id (on the central store) that sealed it
+    ops: list
+    raw: dict | None = None  # the wire item as received, kept if the ops cannot be applied
+
+
+@dataclass(frozen=True)
+class Held:
+    """An envelope kept aside as received (msgpack of the wire item), with why."""
+
+    seq: int
+    vault: str
+    item: bytes
+    reason: str
+
+
+@dataclass
+class Applied:
+    households: set[str] = field(default_factory=set)
+    shared: bool = False
+    records: int = 0
+    fields: int = 0
+    held: int = 0
+
+
+class PendingBatch(Protocol):
+    vault_id: str
+    ops: list
+    change_seqs: list[int]
+
+
+class Local(Protocol):
+    # -- the device's sync state: identity, secrets, cursors (text values) ----------------
+    def state(self) -> dict[str, str]: ...
+    def save_state(self, values: dict[str, str | None]) -> None: ...
+
+    # -- vaults and their keys ------------------------------------------------------------
+    def vaults(self) -> dict[str, VaultState]: ...
+    def unregistered(self) -> list[tuple[str, str]]: ...
+    def mark_registered(self, vault_id: str, kind: str, key_version: int) -> None: ...
+    def adopt_shared(self, kind: str, vault_id: str) -> None: ...
+    def vault_key(self, vault_id: str, key_version: int) -> bytes | None: ...
+    def save_keys(self, keys: Iterable[tuple[str, int, bytes, str]], state: dict[str, str | None]) -> None: ...
+    def save_devices(self, devices: list[dict]) -> None: ...
+    def devices(self) -> dict[str, dict]: ...
+
+    # -- push -----------------------------------------------------------------------------
+    def outbox(self) -> list[dict]: ...
+    def batches(self, vault_ids: Iterable[str]) -> Iterator[PendingBatch]: ...
+    def pending_vaults(self) -> list[str]: ...
+    def stage(self, envelope: dict, change_seqs: list[int]) -> None: ...
+    def acknowledge(self, envelope_ids: list[str]) -> None: ...
+    def pending_count(self) -> int: ...
+
+    # -- pull -----------------------------------------------------------------------------
+    def apply(self, received: list[Received], held: list[Held], state: dict[str, str | None],
+              backfill: dict[str, tuple[int, int | None]], release: list[int] = ()) -> Applied: ...
+    def held(self) -> list[Held]: ...
+    def release(self, seqs: list[int]) -> None: ...

@@ -1,0 +1,190 @@
+"""Moving envelopes: sealing and pushing local changes, pulling and opening others'.
+
+Push: the outbox (envelopes built earlier and not yet acknowledged) goes first, unchanged, so
+a resend is recognised by the store as the same envelope. New batches are sealed, kept in the
+outbox in the same local transaction that marks their changes, then sent.
+
+Pull: each page of the log is opened and merged in one local transaction together with the
+new cursor, so a cut connection repeats at most the page in flight. An envelope that cannot be
+opened yet (its key has not arrived, or a newer version wrote it) is kept as received and tried
+again at the next sync; nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import msgpack
+
+from sync import protocol
+from sync.client import codec, crypto
+from sync.client.errors import IntegrityFailure, ProtocolError
+from sync.client.identity import Identity
+from sync.client.local import Held, Local, Received
+
+SEND_BYTES = 8 * 1024 * 1024
+
+
+def envelope_id() -> str:
+    return base64.b32encode(os.urandom(15)).decode("ascii").lower()
+
+
+class Transfer:
+    def __init__(self, local: Local, remote, identity: Identity, report, keyring, progress, pull_limit: int) -> None:
+        self.local = local
+        self.remote = remote
+        self.identity = identity
+        self.report = report
+        self.keyring = keyring
+        self.progress = progress
+        self.pull_limit = pull_limit
+        self._keys: dict[tuple[str, int], bytes | None] = {}
+
+    # -- push ----------------------------------------------------------------------------
+
+    def push(self) -> None:
+        self._send(self.local.outbox())
+        vaults = self.local.vaults()
+        registered = [v for v in self.local.pending_vaults() if v in vaults and vaults[v].registered]
+        waiting: list[dict] = []
+        size = 0
+        for batch in self.local.batches(registered):
+            version = vaults[batch.vault_id].key_version
+            key = self._key(batch.vault_id, version)
+            if key is None:
+                continue
+            plaintext = codec.encode(self.identity.device_id, batch.ops)
+            sealed = crypto.seal(plaintext, key, batch.vault_id, envelope_id(), version, self.identity.device_id,
+                                 self.identity.keys).wire()
+            self.local.stage(sealed, batch.change_seqs)
+            self.report.pushed_changes += len(batch.change_seqs)
+            waiting.append(sealed)
+            size += len(sealed["body"]) + 200
+            if len(waiting) >= protocol.MAX_PUSH_ENVELOPES or size >= SEND_BYTES:
+                self._send(waiting)
+                waiting, size = [], 0
+        self._send(waiting)
+
+    def _send(self, envelopes: list[dict]) -> None:
+        start = 0
+        while start < len(envelopes):
+            chunk, size = [], 0
+            for env in envelopes[start:start + protocol.MAX_PUSH_ENVELOPES]:
+                if chunk and size + len(env["body"]) > SEND_BYTES:
+                    break
+                chunk.append(env)
+                size += len(env["body"])
+            self.remote.push(chunk)
+            self.local.acknowledge([env["id"] for env in chunk])
+            self.report.pushed_envelopes += len(chunk)
+            start += len(chunk)
+
+    # -- opening -------------------------------------------------------------------------
+
+    def _key(self, vault_id: str, version: int) -> bytes | None:
+        found = self._keys.get((vault_id, version))
+        if found is None:
+            found = self.local.vault_key(vault_id, version)
+            if found is not None:
+                self._keys[(vault_id, version)] = found
+        return found
+
+    def open(self, item: dict) -> Received | Held:
+        seq, vault = int(item["seq"]), str(item["vault"])
+        try:
+            env = crypto.Envelope(vault, str(item["id"]), int(item["kv"]), str(item["device"]), bytes(item["nonce"]),
+                                  bytes(item["body"]), bytes(item["sig"]))
+        except (KeyError, TypeError, ValueError):
+            raise ProtocolError("malformed log item") from None
+        key = self._key(vault, env.kv)
+        if key is None:
+            return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "key")
+        signer = self.keyring._signer(env.device)
+        statement = protocol.envelope_statement(vault, env.id, env.kv, env.device, env.nonce, env.body)
+        if signer is None or not crypto.verify(signer, env.sig, statement):
+            return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "author")
+        try:
+            _, ops = codec.decode(crypto.open_envelope(env, key))
+        except IntegrityFailure:
+            return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "integrity")
+        except ProtocolError:
+            return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "format")
+        return Received(seq, vault, env.device, ops, item)
+
+    def _opened(self, items: list[dict]) -> tuple[list[Received], list[Held]]:
+        received, held = [], []
+        for item in items:
+            opened = self.open(item)
+            (received if isinstance(opened, Received) else held).append(opened)
+        return received, held
+
+    def _account(self, applied) -> None:
+        self.report.merged_records += applied.records
+        self.report.merged_fields += applied.fields
+        self.report.households |= applied.households
+        self.report.shared_changed = self.report.shared_changed or applied.shared
+
+    # -- pull ----------------------------------------------------------------------------
+
+    def pull(self) -> None:
+        cursor = start = int(self.local.state().get("cursor", "0"))
+        while True:
+            doc = self.remote.pull(cursor, self.pull_limit)
+            items = doc.get("items") or []
+            envelopes = [i for i in items if i.get("kind") == "env"]
+            backfill = {str(i["vault"]): (0, int(i["seq"])) for i in items
+                        if i.get("kind") == "grant" and int(i.get("count", 0)) > 0}
+            received, held = self._opened(envelopes)
+            following = int(doc.get("next", cursor))
+            if following < cursor:
+                raise ProtocolError("the log went backwards")
+            applied = self.local.apply(received, held, {"cursor": str(following)}, backfill)
+            self._account(applied)
+            self.report.pulled_envelopes += len(envelopes)
+            head = int(doc.get("head", following))
+            self.progress("pull", following - start, max(head - start, 1))
+            cursor = following
+            if not doc.get("more"):
+                return
+
+    def backfill(self) -> None:
+        """History of vaults this account joined after they had envelopes."""
+        while True:
+            wanted = {v: s for v, s in self.local.vaults().items() if s.backfill_before is not None}
+            if not wanted:
+                return
+            ask = [{"id": v, "after": s.backfill_after, "before": s.backfill_before}
+                   for v, s in list(wanted.items())[:protocol.MAX_BACKFILL_VAULTS]]
+            doc = self.remote.backfill(ask, self.pull_limit)
+            items = doc.get("items") or []
+            received, held = self._opened(items)
+            progress: dict[str, tuple[int, int | None]] = {}
+            for item in items:
+                vault = str(item["vault"])
+                progress[vault] = (max(int(item["seq"]), progress.get(vault, (0, None))[0]),
+                                   wanted[vault].backfill_before)
+            for vault in doc.get("done") or []:
+                if vault in wanted:
+                    progress[vault] = (progress.get(vault, (wanted[vault].backfill_after, None))[0], None)
+            if not progress:
+                raise ProtocolError("backfill made no progress")
+            self._account(self.local.apply(received, held, {}, progress))
+            self.report.pulled_envelopes += len(items)
+
+    def retry_held(self) -> None:
+        held = self.local.held()
+        if not held:
+            return
+        received, still, released = [], [], []
+        for row in held:
+            item = msgpack.unpackb(row.item, raw=False)
+            opened = self.open(item)
+            if isinstance(opened, Received):
+                received.append(opened)
+                released.append(row.seq)
+            elif opened.reason != row.reason:
+                still.append(opened)
+                released.append(row.seq)
+        if released:
+            self._account(self.local.apply(received, still, {}, {}, release=released))

@@ -1,0 +1,132 @@
+"""enrol, sync, devices, assign: this laptop and the central store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+
+from app.errors import describe
+from sync.client.errors import DevicePending, DeviceRevoked, Unreachable
+from ui.cli.report import say
+from ui.cli.session import opened
+
+log = logging.getLogger("yorisoi")
+
+
+def enrol(args) -> int:
+    with opened(args) as session:
+        done = session.sync.enrol(args.server, args.code, device_name=args.name,
+                                  server_fingerprint=args.server_fingerprint, org_fingerprint=args.org_fingerprint)
+    identity = done.identity
+    say(f"中央ストアに登録しました: {identity.server}（{identity.org_name}、利用者 {identity.login}）")
+    if done.cert_fingerprint:
+        say(f"  サーバ証明書の指紋: {done.cert_fingerprint}")
+    say(f"  この端末の指紋:     {done.fingerprint}")
+    if done.org_fingerprint:
+        say(f"  組織の鍵の指紋:     {done.org_fingerprint}")
+    if done.bootstrap:
+        say("この端末は事務局の端末です。組織の鍵を作り、この端末に保存しました（パスフレーズで暗号化）。")
+    else:
+        say("事務局に上の「この端末の指紋」を伝えて、承認を受けてください（yorisoi devices approve 指紋）。")
+    log.info("enrol role=%s bootstrap=%s", identity.role, done.bootstrap)
+    return 0
+
+
+def sync(args) -> int:
+    with opened(args) as session:
+        try:
+            report = session.sync.run(progress=_progress if sys.stderr.isatty() else None)
+        except (DevicePending, DeviceRevoked) as exc:
+            print(f"yorisoi: {describe(exc)}", file=sys.stderr)
+            log.info("sync refused: %s", type(exc).__name__)
+            return 2
+        except Unreachable as exc:
+            print(f"yorisoi: {describe(exc)}", file=sys.stderr)
+            log.info("sync unreachable: %s", exc.reason)
+            return 1
+        status = session.sync.status()
+    say(f"送信: 変更 {report.pushed_changes} 件（封筒 {report.pushed_envelopes}）、"
+        f"受信: 封筒 {report.pulled_envelopes}（レコード {report.merged_records}）、"
+        f"鍵: 受信 {report.keys_received}・提供 {report.keys_supplied}")
+    if report.households:
+        say(f"  更新された世帯: {len(report.households)}")
+    if status.open_flags:
+        say(f"  確認が必要な事項: {status.open_flags} 件（同時に行われた変更があります。画面で確認してください）")
+    log.info("sync pushed=%d pulled=%d complete=%s", report.pushed_changes, report.pulled_envelopes, report.complete)
+    if report.complete:
+        say("すべて交換しました。")
+        return 0
+    reasons = []
+    if report.held:
+        reasons.append(f"鍵がまだ届いていないか、この版では読めない変更が {report.held} 件あります（保管してあり、次の同期で再試行します）")
+    if report.waiting_vaults:
+        reasons.append(f"中央ストアにまだ登録できない保管庫が {report.waiting_vaults} 件あります（共有データは事務局の端末が先に同期する必要があります）")
+    if not reasons:
+        reasons.append("送り切れなかった変更があります")
+    for reason in reasons:
+        print(f"yorisoi: {reason}。", file=sys.stderr)
+    return 1
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if stage == "pull" and total > 0:
+        print(f"\r受信中… {min(100, done * 100 // total)}%", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+
+
+def devices(args) -> int:
+    if getattr(args, "fingerprint", None):
+        return approve(args)
+    with opened(args) as session:
+        found = session.sync.devices()
+    pending = [d for d in found if d.status == "pending"]
+    others = [d for d in found if d.status != "pending"]
+    say(f"承認待ちの端末: {len(pending)} 台")
+    for d in pending:
+        say(f"  {d.fingerprint}  {d.login}（{_role(d.role)}）  {d.name}")
+    say(f"登録済みの端末: {len(others)} 台")
+    for d in others:
+        mark = "この端末" if d.this_device else ("署名確認済み" if d.trusted else "署名を確認できません")
+        say(f"  {d.fingerprint}  {d.login}（{_role(d.role)}）  {d.name}  {_status(d.status)}  [{mark}]")
+    return 0
+
+
+def approve(args) -> int:
+    with opened(args) as session:
+        device = session.sync.approve(args.fingerprint)
+    say(f"承認しました: {device.login} の端末「{device.name}」（{device.fingerprint}）")
+    return 0
+
+
+def assign(args) -> int:
+    with opened(args) as session:
+        household = session.households.get(args.household)
+        supplied = session.sync.assign(args.household, args.user)
+    say(f"{household.name} を {args.user} さんの担当にしました（これまでの経過を含めて共有されます）。")
+    if not supplied:
+        say("  その利用者の端末はまだ承認されていないか、登録されていません。承認後の同期で鍵が渡されます。")
+    return 0
+
+
+def status(args) -> int:
+    with opened(args) as session:
+        s = session.sync.status()
+    if not s.enrolled:
+        say("中央ストアには未登録です（オフラインで利用中）。")
+        say(f"  送信待ちの変更: {s.pending_changes} 件")
+        return 0
+    last = dt.datetime.fromtimestamp(s.last_sync_ms / 1000).strftime("%Y-%m-%d %H:%M") if s.last_sync_ms else "まだ"
+    say(f"中央ストア: {s.server}（利用者 {s.login}、{_role(s.role)}、端末は{_status(s.device_status)}）")
+    say(f"  送信待ちの変更: {s.pending_changes} 件、最後の同期: {last}、確認が必要な事項: {s.open_flags} 件")
+    return 0
+
+
+def _role(role: str) -> str:
+    return {"office": "事務局", "worker": "支援員"}.get(role, role)
+
+
+def _status(status: str) -> str:
+    return {"pending": "承認待ち", "approved": "承認済み", "revoked": "停止"}.get(status, status)
+
