@@ -1,0 +1,76 @@
+"""The FastAPI application: routes, error answers, and the request log with its catch-all.
+
+`create_app(engine)` is what tests and `serve` use; `app_from_env()` is the uvicorn factory
+for `serve` (each worker process builds its own engine from the environment)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from . import db, errors, logs, routes_devices, routes_enrol, routes_keys, routes_log, routes_vaults
+from .config import DATA_ENV, DB_ENV
+
+log = logging.getLogger(logs.LOGGER)
+
+
+def create_app(engine: Engine) -> FastAPI:
+    """The API over a migrated database (see migrations.upgrade)."""
+    app = FastAPI(title="yorisoi central store", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.engine = engine
+    errors.install(app)
+    for module in (routes_enrol, routes_devices, routes_vaults, routes_keys, routes_log):
+        app.include_router(module.router)
+    app.add_middleware(RequestLog)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    data = Path(os.environ[DATA_ENV])
+    logs.setup(data)
+    return create_app(db.make_engine(os.environ[DB_ENV]))
+
+
+class RequestLog:
+    """One log line per request (method, route template, status, duration, device id) and the
+    catch-all: an exception nobody handled becomes a 500 whose log line names only its type,
+    since messages and tracebacks can quote request values."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        state = scope.setdefault("state", {})
+        answer = {"status": None}
+
+        async def send_and_note(message):
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        except Exception as exc:
+            log.error("unhandled %s in %s %s", type(exc).__name__, scope.get("method"), _route(scope))
+            if answer["status"] is None:
+                response = errors.error_response(500, "internal_error", "internal server error")
+                await response(scope, receive, send_and_note)
+            answer["status"] = 500
+        finally:
+            log.info("%s %s %s %.1fms device=%s", scope.get("method"), _route(scope), answer["status"],
+                     (time.perf_counter() - started) * 1000, state.get("device_id", "-"))
+
+
+def _route(scope) -> str:
+    """The route template (/v1/vaults/{vault_id}/members), never the raw path or query."""
+    route = scope.get("route")
+    return getattr(route, "path", None) or "<no route>"

@@ -1,0 +1,69 @@
+"""A device's view of itself (/me), the org's device list, and the office's approval.
+
+Approval is where the org's signature enters: the store checks it against the org's signing
+key, and every device checks it again before wrapping a key for another device, so neither a
+mistaken office click nor the store itself can add a reader the org did not sign."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select, update
+
+from sync import protocol as p
+
+from . import db, signatures
+from .answers import b64, org_json
+from .auth import Caller
+from .errors import conflict, not_found
+from .ids import now_ms
+from .schema import account, device, org, vault
+
+
+def me(engine: Engine, caller: Caller) -> dict:
+    with db.read(engine) as conn:
+        dev = conn.execute(select(device.c.id, device.c.name, device.c.status)
+                           .where(device.c.id == caller.device_id)).one()
+        o = conn.execute(select(org).where(org.c.id == caller.org_id)).one()
+        shared = {r.kind: r.id for r in conn.execute(select(vault.c.kind, vault.c.id).where(
+            vault.c.org_id == caller.org_id, vault.c.kind.in_(p.SHARED_VAULT_KINDS)))}
+    return {
+        "device": {"id": dev.id, "name": dev.name, "status": dev.status},
+        "account": {"id": caller.account_id, "login": caller.login, "role": caller.role},
+        "org": org_json(o.id, o.name, o.sign_public, o.box_public, o.keys_signature),
+        "shared_vaults": {kind: shared.get(kind) for kind in p.SHARED_VAULT_KINDS},
+        "time_ms": now_ms(),
+    }
+
+
+def of_org(engine: Engine, caller: Caller) -> list[dict]:
+    query = (select(device, account.c.login, account.c.role)
+             .join_from(device, account, account.c.id == device.c.account_id)
+             .where(account.c.org_id == caller.org_id)
+             .order_by(device.c.created_ms, device.c.id))
+    if not caller.is_office:
+        # Revoked ones too: what they sealed before must stay verifiable.
+        query = query.where(device.c.status != "pending")
+    with db.read(engine) as conn:
+        rows = conn.execute(query).all()
+    return [{"id": r.id, "account_id": r.account_id, "login": r.login, "role": r.role, "name": r.name,
+             "status": r.status, "box_public": b64(r.box_public), "sign_public": b64(r.sign_public),
+             "signature": b64(r.signature), "created_ms": r.created_ms, "approved_ms": r.approved_ms,
+             "last_seen_ms": r.last_seen_ms} for r in rows]
+
+
+def approve(engine: Engine, caller: Caller, device_id: str, signature: bytes) -> None:
+    with db.write(engine) as conn:
+        row = conn.execute(
+            select(device.c.id, device.c.status, device.c.box_public, device.c.sign_public,
+                   account.c.id.label("account_id"), account.c.login, account.c.role)
+            .join_from(device, account, account.c.id == device.c.account_id)
+            .where(device.c.id == device_id, account.c.org_id == caller.org_id)).first()
+        if row is None:
+            raise not_found(f"no device {device_id} in this organisation")
+        if row.status != "pending":
+            raise conflict(f"device {device_id} is {row.status}, not pending")
+        org_sign = conn.scalar(select(org.c.sign_public).where(org.c.id == caller.org_id))
+        statement = p.device_statement(caller.org_id, row.id, row.account_id, row.login, row.role,
+                                       row.box_public, row.sign_public)
+        signatures.require(org_sign or b"", signature, statement, "the organisation's signature")
+        conn.execute(update(device).where(device.c.id == device_id, device.c.status == "pending")
+                     .values(status="approved", signature=signature, approved_ms=now_ms()))

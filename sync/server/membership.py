@@ -1,0 +1,60 @@
+"""Vault membership and its grant markers.
+
+Joining a vault appends a grant marker to the log (under the head lock, like a push), which
+splits the vault's history for the new member: envelopes after the marker reach it through
+pull, those before it (`count` of them) through backfill. So nothing is sent twice, and a new
+member of a large vault is not flooded in the middle of its stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, insert, select, update
+
+from .ids import now_ms
+from .log_store import advance_head, count_envelopes, lock_head
+from .schema import account, log, vault_member
+
+
+def grant(conn: Connection, vault_id: str, account_ids: Iterable[str]) -> dict[str, tuple[int, bool]]:
+    """Make the accounts current members (inside a write transaction). Returns, per account,
+    its grant marker's seq and whether it was added now (False: it was a member already)."""
+    wanted = list(dict.fromkeys(account_ids))
+    lock_head(conn)
+    rows = {r.account_id: r for r in conn.execute(select(vault_member).where(
+        vault_member.c.vault_id == vault_id, vault_member.c.account_id.in_(wanted)))}
+    result = {a: (rows[a].granted_seq, False) for a in wanted if a in rows and rows[a].removed_ms is None}
+    joining = [a for a in wanted if a not in result]
+    if not joining:
+        return result
+    count = count_envelopes(conn, vault_id)  # exact: the lock keeps pushes out meanwhile
+    first = advance_head(conn, len(joining))
+    now = now_ms()
+    for n, account_id in enumerate(joining):
+        seq = first + n
+        conn.execute(insert(log).values(seq=seq, vault_id=vault_id, kind="grant", account_id=account_id,
+                                        count=count, size=0, created_ms=now))
+        if account_id in rows:  # a former member, re-granted
+            conn.execute(update(vault_member).where(vault_member.c.vault_id == vault_id,
+                                                    vault_member.c.account_id == account_id)
+                         .values(granted_seq=seq, removed_ms=None))
+        else:
+            conn.execute(insert(vault_member).values(vault_id=vault_id, account_id=account_id, granted_seq=seq))
+        result[account_id] = (seq, True)
+    return result
+
+
+def members(conn: Connection, vault_id: str) -> list[dict]:
+    rows = conn.execute(
+        select(account.c.login, account.c.role, vault_member.c.granted_seq)
+        .join_from(vault_member, account, account.c.id == vault_member.c.account_id)
+        .where(vault_member.c.vault_id == vault_id, vault_member.c.removed_ms.is_(None))
+        .order_by(vault_member.c.granted_seq))
+    return [{"login": r.login, "role": r.role, "granted_seq": r.granted_seq} for r in rows]
+
+
+def org_account_ids(conn: Connection, org_id: str, role: str | None = None) -> list[str]:
+    query = select(account.c.id).where(account.c.org_id == org_id)
+    if role is not None:
+        query = query.where(account.c.role == role)
+    return list(conn.scalars(query.order_by(account.c.created_ms, account.c.id)))
