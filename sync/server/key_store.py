@@ -32,8 +32,8 @@ def store(conn: Connection, rows: Sequence[dict]) -> int:
     stored = 0
     for row in rows:
         stmt = dialect.insert(vault_key).values(**row).on_conflict_do_nothing(
-            index_elements=["vault_id", "key_version", "recipient"])
-        stored += conn.execute(stmt).rowcount
+            index_elements=["vault_id", "key_version", "recipient"]).returning(vault_key.c.id)
+        stored += len(conn.execute(stmt).all())  # rowcount is -1 here on psycopg
     return stored
 
 

@@ -1,0 +1,171 @@
+"""Vault registration, members on creation, membership grants and their markers."""
+
+from __future__ import annotations
+
+from sync import protocol as p
+
+from .helpers import new_id
+
+
+def logins(device, vault_id) -> dict:
+    resp = device.get(f"/v1/vaults/{vault_id}/members")
+    assert resp.status_code == 200, resp.text
+    return {m["login"]: m for m in resp.json()["members"]}
+
+
+def test_household_vault_starts_with_its_creator_and_the_office(org, worker):
+    org.member("suzuki")
+    vault_id, resp = worker.register_vault()
+    assert resp.status_code == 200, resp.text
+    assert resp.json() == {"id": vault_id, "kind": "household", "key_version": 1, "created": True}
+    assert set(logins(worker, vault_id)) == {"tanaka", "office"}
+    listed = {v["id"]: v for v in worker.get("/v1/vaults").json()["vaults"]}
+    assert listed[vault_id]["kind"] == "household" and listed[vault_id]["key_version"] == 1
+
+
+def test_registering_the_same_vault_again_is_idempotent_for_members(org, worker):
+    vault_id, first = worker.register_vault()
+    _, again = worker.register_vault(vault_id=vault_id)
+    assert again.status_code == 200 and again.json() == {**first.json(), "created": False}
+    _, by_office = org.office.register_vault(vault_id=vault_id)  # the office is a member too
+    assert by_office.status_code == 200 and by_office.json()["created"] is False
+
+
+def test_registering_an_existing_vault_id_by_a_non_member_or_another_org_is_a_conflict(org, worker, other_org):
+    vault_id, _ = org.office.register_vault()
+    _, resp = worker.register_vault(vault_id=vault_id)  # not a member
+    assert resp.status_code == 409 and resp.json()["error"] == p.E_CONFLICT
+    _, resp = other_org.office.register_vault(vault_id=vault_id)
+    assert resp.status_code == 409
+
+
+def test_same_vault_id_with_another_kind_is_a_conflict(org):
+    vault_id, _ = org.office.register_vault("household")
+    _, resp = org.office.register_vault("directory", vault_id=vault_id)
+    assert resp.status_code == 409
+
+
+def test_shared_vaults_are_office_only_once_per_org_with_every_account_as_member(org, worker, other_org):
+    _, resp = worker.register_vault("directory")
+    assert resp.status_code == 403 and resp.json()["error"] == p.E_FORBIDDEN
+    vault_id, resp = org.office.register_vault("directory")
+    assert resp.status_code == 200
+    assert set(logins(worker, vault_id)) == {"office", "tanaka"}
+    _, second = org.office.register_vault("directory")
+    assert second.status_code == 409
+    _, elsewhere = other_org.office.register_vault("directory")  # another org has its own
+    assert elsewhere.status_code == 200
+
+
+def test_registration_needs_the_creators_copy_and_the_recovery_copy(org, worker):
+    vault_id = new_id()
+    for recipients in ([worker.id, worker.id], ["recovery", org.office.id]):
+        keys = [worker.wrapped_key(r) for r in recipients]
+        resp = worker.post("/v1/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
+        assert resp.status_code == 400 and resp.json()["error"] == p.E_BAD_REQUEST, recipients
+    keys = [worker.wrapped_key(r, key_version=2) for r in (worker.id, "recovery")]
+    resp = worker.post("/v1/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
+    assert resp.status_code == 400
+    assert worker.get("/v1/vaults").json()["vaults"] == []
+
+
+def test_key_copies_at_registration_go_only_to_approved_devices_of_members(org, worker):
+    suzuki = org.member("suzuki")  # not a member of tanaka's household
+    pending = org.enrol("sato")
+    for stranger in (suzuki.id, pending.id, "z" * 26):
+        _, resp = worker.register_vault(extra=[stranger])
+        assert resp.status_code == 400, stranger
+    _, resp = worker.register_vault(extra=[org.office.id])
+    assert resp.status_code == 200
+
+
+def test_key_copies_must_be_sixty_bytes(worker):
+    vault_id = new_id()
+    keys = [worker.wrapped_key(worker.id, wrapped=bytes(61)), worker.wrapped_key("recovery")]
+    resp = worker.post("/v1/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
+    assert resp.status_code == 400 and resp.json()["error"] == p.E_BAD_REQUEST
+
+
+def test_each_new_membership_appends_a_grant_marker(org, worker):
+    head_before = worker.pull()["head"]
+    vault_id, _ = worker.register_vault()
+    page = worker.pull(head_before)
+    assert page["head"] == head_before + 2  # tanaka's and office's markers
+    [grant] = page["items"]
+    assert grant == {"seq": logins(worker, vault_id)["tanaka"]["granted_seq"], "kind": "grant",
+                     "vault": vault_id, "count": 0}
+
+
+def test_batch_registers_many_vaults_in_one_request_all_or_nothing(org, worker):
+    ids = [new_id() for _ in range(3)]
+    body = {"vaults": [{"id": v, "kind": "household",
+                        "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]}
+                       for v in ids]}
+    resp = worker.post("/v1/vaults/batch", json=body)
+    assert resp.status_code == 200, resp.text
+    assert [a["id"] for a in resp.json()["vaults"]] == ids and all(a["created"] for a in resp.json()["vaults"])
+    again = worker.post("/v1/vaults/batch", json=body).json()["vaults"]
+    assert [a["created"] for a in again] == [False, False, False]
+
+    fresh = new_id()
+    bad = {"vaults": [{"id": fresh, "kind": "household",
+                       "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]},
+                      {"id": new_id(), "kind": "directory",  # a worker may not create shared vaults
+                       "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]}]}
+    assert worker.post("/v1/vaults/batch", json=bad).status_code == 403
+    assert fresh not in {v["id"] for v in worker.get("/v1/vaults").json()["vaults"]}
+
+
+def test_batch_is_limited_in_size(worker):
+    vault = {"id": new_id(), "kind": "household",
+             "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]}
+    resp = worker.post("/v1/vaults/batch", json={"vaults": [vault] * (p.MAX_REGISTER_VAULTS + 1)})
+    assert resp.status_code == 400
+    assert worker.post("/v1/vaults/batch", json={"vaults": []}).status_code == 400
+
+
+def test_office_adds_a_member_who_gets_a_grant_marker_counting_earlier_envelopes(org, worker):
+    suzuki = org.member("suzuki")
+    vault_id, _ = worker.register_vault()
+    assert worker.push([worker.envelope(vault_id), worker.envelope(vault_id)]).status_code == 200
+    after = suzuki.pull()["head"]
+    resp = org.office.put(f"/v1/vaults/{vault_id}/members/suzuki")
+    assert resp.status_code == 200, resp.text
+    answer = resp.json()
+    assert answer["added"] is True and answer["login"] == "suzuki" and answer["vault_id"] == vault_id
+    items = suzuki.pull(after)["items"]
+    assert items == [{"seq": answer["granted_seq"], "kind": "grant", "vault": vault_id, "count": 2}]
+    again = org.office.put(f"/v1/vaults/{vault_id}/members/suzuki").json()
+    assert again == {**answer, "added": False}
+    assert suzuki.pull(answer["granted_seq"])["items"] == []  # no second marker
+    assert vault_id in {v["id"] for v in suzuki.get("/v1/vaults").json()["vaults"]}
+
+
+def test_adding_members_is_for_the_office_being_a_member_of_the_vault(org, worker, other_org):
+    org.member("suzuki")
+    vault_id, _ = worker.register_vault()
+    resp = worker.put(f"/v1/vaults/{vault_id}/members/suzuki")
+    assert resp.status_code == 403 and resp.json()["error"] == p.E_FORBIDDEN
+    resp = other_org.office.put(f"/v1/vaults/{vault_id}/members/suzuki")
+    assert resp.status_code == 403
+    resp = org.office.put(f"/v1/vaults/{new_id()}/members/suzuki")
+    assert resp.status_code == 404
+    resp = org.office.put(f"/v1/vaults/{vault_id}/members/nobody")
+    assert resp.status_code == 404 and resp.json()["error"] == p.E_NOT_FOUND
+    other_org.member("sakura")
+    assert org.office.put(f"/v1/vaults/{vault_id}/members/sakura").status_code == 404
+
+
+def test_members_list_is_for_members_only(org, worker):
+    suzuki = org.member("suzuki")
+    vault_id, _ = worker.register_vault()
+    resp = suzuki.get(f"/v1/vaults/{vault_id}/members")
+    assert resp.status_code == 403
+    assert logins(org.office, vault_id)["office"]["role"] == "office"
+
+
+def test_new_accounts_join_the_shared_vaults(org, engine):
+    directory, _ = org.office.register_vault("directory")
+    later = org.member("yamada")
+    assert directory in {v["id"] for v in later.get("/v1/vaults").json()["vaults"]}
+    assert [i["kind"] for i in later.pull()["items"]] == ["grant"]
