@@ -12,6 +12,7 @@ worded by `describe`, so the command line and the window always say the same thi
 from __future__ import annotations
 
 from storage.errors import (
+    DamagedPages,
     DamagedProfile,
     MigrationFailed,
     ProfileExists,
@@ -21,6 +22,7 @@ from storage.errors import (
     UnlockThrottled,
     WrongPassphrase,
 )
+from storage.integrity import is_damage
 from sync.client.enrolment import AlreadyEnrolled, NotOffice, UnknownDevice
 from sync.client.errors import (
     CertificateMismatch,
@@ -73,6 +75,12 @@ def describe(exc: BaseException) -> str:
         return f"プロファイルが見つかりません: {exc.path}"
     if isinstance(exc, ProfileExists):
         return f"このフォルダにはすでにプロファイルがあります: {exc.path}（上書きはしません）"
+    if isinstance(exc, DamagedPages) or is_damage(exc):
+        return (
+            "プロファイルのデータベースに、壊れているか書き換えられた部分があります。処理を中止しました"
+            "（ファイルは変更していません）。\n"
+            "「yorisoi check」で確かめ、バックアップから戻すか、事務局に連絡してください。"
+        )
     if isinstance(exc, DamagedProfile):
         return (
             f"プロファイルのファイルが壊れているか、yorisoi のものではありません: {exc.path}\n"

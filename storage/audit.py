@@ -76,7 +76,7 @@ def append(
 
 
 def verify(conn) -> list[str]:
-    """Problems found in the chain, empty when it is intact."""
+    """Problems found in the chain, in Japanese for `yorisoi check`; empty when it is intact."""
     problems: list[str] = []
     prev = GENESIS
     expected = 1
@@ -84,16 +84,16 @@ def verify(conn) -> list[str]:
         "SELECT seq, at, actor, action, entity, entity_id, household_id, detail, hash FROM audit ORDER BY seq"
     ):
         if seq != expected:
-            problems.append(f"audit entries {expected}..{seq - 1} are missing")
+            problems.append(f"{expected}〜{seq - 1} 番の記録が欠けています")
             return problems
         if _digest(prev, seq, at, actor, action, entity, entity_id, household_id, detail) != digest:
-            problems.append(f"audit entry {seq} was altered")
+            problems.append(f"{seq} 番の記録が書き換えられています")
             return problems
         prev = digest
         expected += 1
     head_seq, head_digest = _head(conn)
     if head_seq != expected - 1 or head_digest != prev:
-        problems.append(f"audit log ends at entry {expected - 1} but its head says {head_seq}")
+        problems.append(f"記録は {expected - 1} 番で終わっていますが、最後の記録は {head_seq} 番のはずです")
     return problems
 
 

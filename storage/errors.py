@@ -9,6 +9,7 @@ Each carries the facts a message needs; the Japanese wording lives in one place
     ├── WrongPassphrase      the passphrase did not unwrap the database key
     ├── UnlockThrottled      too many wrong passphrases; wait before the next try
     ├── DamagedProfile       the key file or the database is unreadable or foreign
+    │   └── DamagedPages     the database opens, but some pages are damaged or were altered
     ├── ProfileTooNew        written by a newer yorisoi; refused rather than guessed at
     └── MigrationFailed      an upgrade step failed; the file was left as it was
 """
@@ -50,6 +51,12 @@ class DamagedProfile(StorageError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class DamagedPages(DamagedProfile):
+    def __init__(self, path: str, pages: int) -> None:
+        super().__init__(path, f"{pages} pages are damaged")
+        self.pages = pages
 
 
 class ProfileTooNew(StorageError):

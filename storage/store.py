@@ -55,6 +55,16 @@ class Store:
                 self._connections[ident] = conn
         return conn
 
+    @contextlib.contextmanager
+    def separate_connection(self) -> Iterator:
+        """A connection used once and closed: checks that may meet a damaged page must not leave
+        the thread's shared connection in SQLite's error state."""
+        conn = connection.connect(self.path, self._key, self._cipher)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
     @property
     def open_connections(self) -> int:
         return len(self._connections)

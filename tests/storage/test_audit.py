@@ -26,14 +26,14 @@ def test_an_untouched_chain_verifies(conn):
 
 def test_an_edited_entry_is_detected(conn):
     conn.execute("UPDATE audit SET actor = 'someone else' WHERE seq = 3")
-    assert audit.verify(conn) == ["audit entry 3 was altered"]
+    assert audit.verify(conn) == ["3 番の記録が書き換えられています"]
 
 
 def test_a_deleted_entry_is_detected(conn):
     conn.execute("DELETE FROM audit WHERE seq = 2")
-    assert audit.verify(conn) == ["audit entries 2..2 are missing"]
+    assert audit.verify(conn) == ["2〜2 番の記録が欠けています"]
 
 
 def test_cutting_entries_off_the_end_is_detected(conn):
     conn.execute("DELETE FROM audit WHERE seq >= 4")
-    assert audit.verify(conn) == ["audit log ends at entry 3 but its head says 5"]
+    assert audit.verify(conn) == ["記録は 3 番で終わっていますが、最後の記録は 5 番のはずです"]

@@ -51,12 +51,15 @@ def demo(args) -> int:
 
 
 def check(args) -> int:
-    with opened(args) as session:
+    with opened(args, verify=False) as session:
         report = checks.check(session)
     for line in report.passed:
         say(f"OK  {line}")
     for line in report.problems:
         print(f"NG  {line}", file=sys.stderr)
+    if report.problems:
+        print(f"問題が {len(report.problems)} 項目で見つかりました。ファイルは変更していません。"
+              "バックアップから戻すか、事務局に連絡してください。", file=sys.stderr)
     log.info("check ok=%s problems=%d", report.ok, len(report.problems))
     return 0 if report.ok else 1
 

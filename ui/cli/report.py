@@ -7,6 +7,7 @@ import sys
 
 from app.errors import AppError, InvalidInput, Refused, describe
 from storage.errors import DamagedProfile, ProfileExists, ProfileNotFound, UnlockThrottled, WrongPassphrase
+from storage.integrity import is_damage
 from sync.client.enrolment import AlreadyEnrolled, NotOffice, UnknownDevice
 from sync.client.errors import NotEnrolled, ServerRefused
 from ui.cli.passphrase import NoPassphrase
@@ -18,7 +19,7 @@ REFUSALS = (AppError, InvalidInput, Refused, WrongPassphrase, UnlockThrottled, P
 def fail(exc: BaseException) -> int:
     message = str(exc) if isinstance(exc, NoPassphrase) else describe(exc)
     print(f"yorisoi: {message}", file=sys.stderr)
-    if isinstance(exc, REFUSALS):
+    if isinstance(exc, REFUSALS) or is_damage(exc):
         logging.getLogger("yorisoi").info("refused: %s", type(exc).__name__)
         return 2
     # Only the type and where it happened: exception messages may quote personal data.

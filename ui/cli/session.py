@@ -7,9 +7,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from app import profiles
+from app import checks, profiles
 from app.session import Session
-from storage.errors import UnlockThrottled
+from storage.errors import DamagedPages, UnlockThrottled
+from storage.integrity import is_damage
 from ui.cli import passphrase
 
 
@@ -18,7 +19,10 @@ def folder_of(args) -> Path:
 
 
 @contextlib.contextmanager
-def opened(args) -> Iterator[Session]:
+def opened(args, *, verify: bool = True) -> Iterator[Session]:
+    """The unlocked profile. With ``verify`` every page's HMAC is checked first (≈ 1 ms per
+    MB), so a command never works on a damaged profile and reports only what it happened to
+    read; `check` passes False and reports the damage itself."""
     folder = folder_of(args)
     if not profiles.exists(folder):
         from storage.errors import ProfileNotFound
@@ -34,6 +38,12 @@ def opened(args) -> Iterator[Session]:
         time.sleep(exc.wait_seconds)
         session = profiles.unlock(folder, secret)
     try:
+        if verify:
+            checks.require_intact(session)
         yield session
+    except Exception as exc:
+        if is_damage(exc):
+            raise DamagedPages(str(session.store.path), 1) from None
+        raise
     finally:
         session.close()
