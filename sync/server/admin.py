@@ -12,6 +12,7 @@ from sync import protocol as p
 
 from . import db, membership
 from .ids import code_hash, new_code, new_id, normalise_code, now_ms
+from .log_store import lock_head
 from .models import showable
 from .schema import account, device, enrol_code, org, vault
 
@@ -66,6 +67,7 @@ def add_user(engine: Engine, login: str, org_name: str | None = None, role: str 
     if role not in p.ROLES:
         raise AdminError(f"役割は {' / '.join(p.ROLES)} のいずれかです。")
     with db.write(engine) as conn:
+        lock_head(conn)  # first, as every writer of the log (see log_store)
         org_id, name = _resolve_org(conn, org_name)
         if conn.scalar(select(account.c.id).where(account.c.org_id == org_id, account.c.login == login)):
             raise AdminError(f"ログイン名「{login}」は組織「{name}」に既にあります。")

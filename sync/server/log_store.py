@@ -1,7 +1,8 @@
 """The log: seq allocation under the head lock, push, pull and backfill.
 
-Every writer of the log (push, grant markers) first locks the single log_head row and only
-then looks at what is stored and allocates seqs by advancing it. Writers therefore queue, and
+Every writer of the log (push, grant markers) locks the single log_head row before it looks
+at what is stored, and allocates seqs by advancing it; a transaction that writes the log takes
+this lock before any other row lock it needs, so writers cannot deadlock. Writers therefore queue, and
 each commits its seqs before the next can allocate any: seqs become visible in order, with no
 gap that fills later. A reader that reads the head first and then the items at or below it
 can never miss one, which is what makes the pull cursor safe. On SQLite the same holds because

@@ -16,31 +16,34 @@ from .log_store import advance_head, count_envelopes, lock_head
 from .schema import account, log, vault_member
 
 
-def grant(conn: Connection, vault_id: str, account_ids: Iterable[str]) -> dict[str, tuple[int, bool]]:
+def grant(conn: Connection, vault_id: str, account_ids: Iterable[str],
+          new_vault: bool = False) -> dict[str, tuple[int, bool]]:
     """Make the accounts current members (inside a write transaction). Returns, per account,
-    its grant marker's seq and whether it was added now (False: it was a member already)."""
+    its grant marker's seq and whether it was added now (False: it was a member already).
+    `new_vault`: created in this transaction, so it has no members and no envelopes yet."""
     wanted = list(dict.fromkeys(account_ids))
     lock_head(conn)
-    rows = {r.account_id: r for r in conn.execute(select(vault_member).where(
+    rows = {} if new_vault else {r.account_id: r for r in conn.execute(select(vault_member).where(
         vault_member.c.vault_id == vault_id, vault_member.c.account_id.in_(wanted)))}
     result = {a: (rows[a].granted_seq, False) for a in wanted if a in rows and rows[a].removed_ms is None}
     joining = [a for a in wanted if a not in result]
     if not joining:
         return result
-    count = count_envelopes(conn, vault_id)  # exact: the lock keeps pushes out meanwhile
+    count = 0 if new_vault else count_envelopes(conn, vault_id)  # exact: the lock keeps pushes out
     first = advance_head(conn, len(joining))
     now = now_ms()
     for n, account_id in enumerate(joining):
-        seq = first + n
-        conn.execute(insert(log).values(seq=seq, vault_id=vault_id, kind="grant", account_id=account_id,
-                                        count=count, size=0, created_ms=now))
-        if account_id in rows:  # a former member, re-granted
-            conn.execute(update(vault_member).where(vault_member.c.vault_id == vault_id,
-                                                    vault_member.c.account_id == account_id)
-                         .values(granted_seq=seq, removed_ms=None))
-        else:
-            conn.execute(insert(vault_member).values(vault_id=vault_id, account_id=account_id, granted_seq=seq))
-        result[account_id] = (seq, True)
+        result[account_id] = (first + n, True)
+    conn.execute(insert(log), [{"seq": result[a][0], "vault_id": vault_id, "kind": "grant", "account_id": a,
+                                "count": count, "size": 0, "created_ms": now} for a in joining])
+    for account_id in [a for a in joining if a in rows]:  # former members, re-granted
+        conn.execute(update(vault_member).where(vault_member.c.vault_id == vault_id,
+                                                vault_member.c.account_id == account_id)
+                     .values(granted_seq=result[account_id][0], removed_ms=None))
+    newcomers = [a for a in joining if a not in rows]
+    if newcomers:
+        conn.execute(insert(vault_member), [{"vault_id": vault_id, "account_id": a, "granted_seq": result[a][0]}
+                                            for a in newcomers])
     return result
 
 

@@ -94,7 +94,7 @@ class VaultRequest(Strict):
 
 
 class VaultBatchRequest(Strict):
-    vaults: Annotated[list[VaultRequest], Field(min_length=1, max_length=p.MAX_REGISTER_VAULTS)]
+    vaults: Annotated[list[VaultRequest], Field(max_length=p.MAX_REGISTER_VAULTS)]
 
 
 class KeyUpload(Strict):

@@ -18,8 +18,9 @@ from . import access, db, key_store, membership
 from .auth import Caller
 from .errors import bad_request, conflict, forbidden, not_found
 from .ids import now_ms
+from .log_store import lock_head
 from .models import VaultRequest
-from .schema import account, vault, vault_member
+from .schema import account, vault, vault_key, vault_member
 
 
 def register(engine: Engine, caller: Caller, requests: Sequence[VaultRequest]) -> list[dict]:
@@ -29,6 +30,9 @@ def register(engine: Engine, caller: Caller, requests: Sequence[VaultRequest]) -
     now = now_ms()
     try:
         with db.write(engine) as conn:
+            # The head lock first, as every writer of the log takes it: registrations then queue
+            # before inserting anything, and cannot deadlock on each other's new vault rows.
+            lock_head(conn)
             accounts = {role: membership.org_account_ids(conn, caller.org_id, role) for role in (None, "office")}
             return [_register_one(conn, caller, req, accounts, now) for req in requests]
     except IntegrityError as e:  # a racing registration of the same id or shared kind
@@ -63,9 +67,9 @@ def _register_one(conn: Connection, caller: Caller, req: VaultRequest, accounts:
     key_store.require_recipients(conn, req.id, set(members), {k.recipient for k in req.wrapped_keys})
     conn.execute(vault.insert().values(id=req.id, org_id=caller.org_id, kind=req.kind, key_version=1,
                                        created_by=caller.device_id, created_ms=now))
-    key_store.store(conn, [key_store.key_row(req.id, 1, k.recipient, k.wrapped, caller.device_id, now)
-                           for k in req.wrapped_keys])
-    membership.grant(conn, req.id, members)
+    conn.execute(vault_key.insert(), [key_store.key_row(req.id, 1, k.recipient, k.wrapped, caller.device_id, now)
+                                      for k in req.wrapped_keys])  # a new vault: no copy to keep
+    membership.grant(conn, req.id, members, new_vault=True)
     return _answer(req.id, req.kind, 1, created=True)
 
 
@@ -85,6 +89,7 @@ def of_account(engine: Engine, caller: Caller) -> list[dict]:
 
 def add_member(engine: Engine, caller: Caller, vault_id: str, login: str) -> dict:
     with db.write(engine) as conn:
+        lock_head(conn)
         access.member_vault(conn, caller, vault_id)
         account_id = conn.scalar(select(account.c.id).where(account.c.org_id == caller.org_id,
                                                              account.c.login == login))
