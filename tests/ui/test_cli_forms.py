@@ -77,3 +77,23 @@ def test_the_city_name_is_a_profile_setting(demo):
     folder, *_ = demo
     assert yorisoi("setting", "--profile", str(folder), "city_name").out.strip() == "みその市"
     assert yorisoi("setting", "--profile", str(folder), "pdf_font", "/nonexistent.ttf").code == 2
+
+
+@needs_poppler
+def test_export_pdf_of_the_contact_record_prints_the_households_contacts(demo, tmp_path):
+    folder, *_ = demo
+    session = profiles.unlock(folder, PASS)
+    try:
+        household = max(session.households.rows(), key=lambda h: len(session.contacts.contacts(h.id)))
+        summaries = [c.summary for c in session.contacts.contacts(household.id)]
+    finally:
+        session.close()
+    assert len(summaries) >= 3
+    out = tmp_path / "contact.pdf"
+    result = yorisoi("export-pdf", "--profile", str(folder), "--household", household.id, "--form", "contact",
+                     "--out", str(out))
+    assert result.code == 0, result.err
+    assert "支援経過記録" in result.out and "〓" not in result.err
+    text = text_of(out.read_bytes(), tmp_path).replace("\n", "")
+    for summary in summaries:
+        assert summary.replace("\n", "") in text

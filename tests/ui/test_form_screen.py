@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from app.services import form_records as forms
+from tests.forms.pdf_tools import needs_poppler, text_of
 from ui.desktop.forms import FormScreen, HouseholdForms
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-output" / "forms"
@@ -122,3 +123,18 @@ def test_a_screenshot_of_the_assessment_for_review(qtbot, session, household_cas
     qtbot.wait(50)  # let the layouts settle after rows were added
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     assert screen.grab().save(str(ARTIFACTS / "screen-1-2.png"))
+
+
+@needs_poppler
+def test_the_forms_tab_prints_the_contact_history_in_the_background(qtbot, session, household_case, tmp_path):
+    h, *_ = household_case
+    session.contacts.log_contact(h.id, kind="phone", outcome="met", summary="電話で近況を聞いた",
+                                 at="2025-04-02T09:00:00+09:00")
+    panel = HouseholdForms(session, h.id)
+    qtbot.addWidget(panel)
+    out = tmp_path / "history.pdf"
+    panel.export_history_to(str(out))
+    assert not panel.history_button.isEnabled()  # working on a worker thread, the window stays live
+    qtbot.waitUntil(lambda: panel.history_button.isEnabled(), timeout=10000)
+    assert "PDF を作成しました" in panel.message.text()
+    assert "電話で近況を聞いた" in text_of(out.read_bytes(), tmp_path)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from app import form_settings
+from app.printing import FILLED, HISTORY
 from app.printing import export_pdf as export
 from forms.formset import load_form_set
 from forms.loader import DefinitionError
@@ -22,13 +23,14 @@ def export_pdf(args) -> int:
             session.form_filling.use_forms_dir(args.forms)
         out = Path(args.out) if args.out else Path(f"{args.form}-{args.household}.pdf")
         printed = export(session, args.household, args.form, out, variant=args.variant)
-    what = "記入済みの様式" if printed.record_id else "記入用の白紙の様式（この世帯にはまだ記入済みの様式がありません）"
+    what = {HISTORY: "この世帯の支援経過記録（訪問・接触の経過）", FILLED: "記入済みの様式"}.get(
+        printed.kind, "記入用の白紙の様式（この世帯にはまだ記入済みの様式がありません）")
     say(f"{what}を PDF にしました（{printed.pages} ページ）: {printed.path}")
     if printed.missing:
         codes = "、".join(f"U+{ord(ch):04X}" for ch in sorted(printed.missing))
         print(f"注意: どのフォントにもない文字があり、〓 で印刷しました: {codes}", file=sys.stderr)
     print(f"注意: {printed.path} は個人情報を含む平文の PDF です。用が済んだら安全に削除してください。", file=sys.stderr)
-    log.info("export-pdf form=%s pages=%d blank=%s", args.form, printed.pages, printed.record_id is None)
+    log.info("export-pdf form=%s pages=%d kind=%s", args.form, printed.pages, printed.kind)
     return 0
 
 

@@ -1,12 +1,15 @@
 """A household's forms: start a new one (pre-filled), continue a draft, review a finished one,
-sign one off, print one. The screen of a form opens in its own window."""
+sign one off, print one, and print the running contact record (支援経過記録: every contact with
+the household, however it was logged). The screen of a form opens in its own window."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
+    QLabel,
     QMenu,
     QPushButton,
     QTableWidget,
@@ -17,8 +20,11 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError, describe
 from app.form_sources import FORM_NAMES, STATUS_LABELS
+from app.printing import export_pdf
+from app.services.form_records import CONTACT_RECORD
 from app.session import Session
 from forms.wareki import format_wareki
+from ui.desktop import runner
 from ui.desktop.forms.form_screen import FormScreen
 from ui.desktop.i18n import tr
 
@@ -43,12 +49,21 @@ class HouseholdForms(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.sign_button = QPushButton(tr("確認済みにする"))
         self.sign_button.clicked.connect(self.sign_selected)
+        self.history_button = QPushButton(tr("支援経過記録を PDF に…"))
+        self.history_button.setToolTip(tr("この世帯の訪問・接触の記録を、古い順にすべて印刷します（訂正は元の記録の下に）。"))
+        self.history_button.clicked.connect(self.choose_history_pdf)
         bar = QHBoxLayout()
         for button in (self.new_button, self.open_button, self.sign_button):
             bar.addWidget(button)
         bar.addStretch(1)
+        bar.addWidget(self.history_button)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(tr("様式のメッセージ"))
+        self.message.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.message)
         layout.addWidget(self.table)
         self.screen: FormScreen | None = None
         self.refresh()
@@ -97,6 +112,31 @@ class HouseholdForms(QWidget):
             self.table.setToolTip(describe(exc))
         self.refresh()
         self.changed.emit()
+
+    def choose_history_pdf(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("PDF の保存先"), tr("支援経過記録.pdf"), "PDF (*.pdf)")
+        if path:
+            self.export_history_to(path)
+
+    def export_history_to(self, path: str) -> None:
+        """Rendering many contacts takes a moment: done on a worker, the result said here."""
+        self.history_button.setEnabled(False)
+        self._say(tr("PDF を作成しています…"))
+
+        def done(printed) -> None:
+            self.history_button.setEnabled(True)
+            self._say(tr("PDF を作成しました（{pages}ページ）: {path}　個人情報を含むため、取扱いに注意してください。")
+                      .format(pages=printed.pages, path=printed.path))
+
+        def failed(exc: Exception) -> None:
+            self.history_button.setEnabled(True)
+            self._say(describe(exc))
+
+        runner.run(lambda: export_pdf(self.session, self.household_id, CONTACT_RECORD, path), done, failed)
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
 
     def _show(self, screen: FormScreen) -> FormScreen:
         # The window of a form belongs to the main window, not to this list: it stays open (with
