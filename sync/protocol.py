@@ -33,6 +33,7 @@ MAX_PULL_BYTES = 8 * 1024 * 1024
 MAX_WRAPPED_KEY_BYTES = 256
 MAX_KEYS_PER_REQUEST = 2000
 MAX_BACKFILL_VAULTS = 500
+MAX_REGISTER_VAULTS = 500
 MAX_JSON_BYTES = 1024 * 1024
 
 MSGPACK = "application/msgpack"
@@ -68,10 +69,11 @@ def device_statement(org_id: str, device_id: str, account_id: str, login: str, r
     return _join("yorisoi/device/v1", org_id, device_id, account_id, login, role) + box_public + sign_public
 
 
-def wrapped_key_statement(vault_id: str, key_version: int, recipient: str, wrapped: bytes) -> bytes:
-    """Signed by the device that wrapped a vault key, so a recipient accepts only keys wrapped
-    by a device the organisation signed (a server cannot hand out a key of its own)."""
-    return _join("yorisoi/vault-key/v1", vault_id, key_version, recipient) + hashlib.sha256(wrapped).digest()
+def key_copy_context(vault_id: str, key_version: int, sender: str, recipient: str) -> bytes:
+    """What a vault key copy is bound to (HKDF info and AES-GCM associated data). A copy is
+    authenticated by the static key agreement between sender and recipient, so a server, which
+    holds neither private key, cannot make one (docs/sync-protocol.md)."""
+    return _join("yorisoi/vault-key-copy/v1", vault_id, key_version, sender, recipient)
 
 
 def envelope_statement(vault_id: str, envelope_id: str, key_version: int, device_id: str,

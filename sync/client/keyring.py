@@ -2,8 +2,9 @@
 
 A key copy is made only for a device whose keys the organisation signed (verified here, not
 taken from the server's word) and for the organisation's recovery key pinned at enrolment. A
-key copy is used only when it was signed by such a device (or by this one), so a server cannot
-slip in a key of its own and read what is written with it afterwards.
+key copy is used only when it opens under the box key of such a device (or of this one): the
+key agreement authenticates its maker, so a server cannot slip in a key of its own and read
+what is written with it afterwards.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Keyring:
         self.identity = identity
         self.report = report
         self.trusted: dict[str, dict] = {}
+        self.copier = crypto.KeyCopier(identity.keys.box_private)
 
     # -- directory -----------------------------------------------------------------------
 
@@ -41,8 +43,16 @@ class Keyring:
         self.trusted = {d["id"]: d for d in devices if d["verified"]}
 
     def sign_key_of(self, device_id: str) -> bytes | None:
+        if device_id == self.identity.device_id:
+            return self.identity.keys.sign_public
         device = self.trusted.get(device_id)
         return device["sign_public"] if device else None
+
+    def box_key_of(self, device_id: str) -> bytes | None:
+        if device_id == self.identity.device_id:
+            return self.copier.public
+        device = self.trusted.get(device_id)
+        return device["box_public"] if device else None
 
     # -- receiving -----------------------------------------------------------------------
 
@@ -59,14 +69,11 @@ class Keyring:
             received = []
             for entry in entries:
                 vault_id, version = str(entry["vault_id"]), int(entry["key_version"])
-                wrapped, signature = unb64(entry["wrapped"]), unb64(entry.get("signature"))
-                signer = self._signer(str(entry.get("wrapped_by", "")))
-                statement = protocol.wrapped_key_statement(vault_id, version, self.identity.device_id, wrapped)
-                if signer is None or not crypto.verify(signer, signature or b"", statement):
+                key = self.open_copy(vault_id, version, unb64(entry["wrapped"]), str(entry.get("wrapped_by", "")),
+                                     self.identity.device_id)
+                if key is None:
                     self.report.untrusted += 1
                     continue
-                key = crypto.unwrap(wrapped, self.identity.keys.box_private, vault_id, version,
-                                    self.identity.device_id)
                 if vault_id not in kinds and known_kinds is None:
                     known_kinds = {v["id"]: v["kind"] for v in self.remote.vaults()}
                 kind = kinds.get(vault_id) or (known_kinds or {}).get(vault_id, "household")
@@ -77,10 +84,16 @@ class Keyring:
             if len(entries) < protocol.MAX_KEYS_PER_REQUEST:
                 break
 
-    def _signer(self, device_id: str) -> bytes | None:
-        if device_id == self.identity.device_id:
-            return self.identity.keys.sign_public
-        return self.sign_key_of(device_id)
+    def open_copy(self, vault_id: str, version: int, wrapped: bytes, sender: str, recipient: str) -> bytes | None:
+        """The vault key in a copy made by a trusted device, or None (not used, counted)."""
+        sender_box = self.box_key_of(sender)
+        if sender_box is None:
+            return None
+        try:
+            return self.copier.unwrap(wrapped, sender_box, sender=sender, recipient=recipient, vault_id=vault_id,
+                                      key_version=version)
+        except IntegrityFailure:
+            return None
 
     # -- creating ------------------------------------------------------------------------
 
@@ -93,10 +106,9 @@ class Keyring:
             box = self.identity.keys.box_public
         else:
             box = self.trusted[recipient]["box_public"]
-        wrapped = crypto.wrap(key, box, vault_id, version, recipient)
-        signature = self.identity.keys.sign(protocol.wrapped_key_statement(vault_id, version, recipient, wrapped))
-        return {"vault_id": vault_id, "key_version": version, "recipient": recipient, "wrapped": b64(wrapped),
-                "signature": b64(signature)}
+        wrapped = self.copier.wrap(key, box, sender=self.identity.device_id, recipient=recipient, vault_id=vault_id,
+                                   key_version=version)
+        return {"vault_id": vault_id, "key_version": version, "recipient": recipient, "wrapped": b64(wrapped)}
 
     def register_vaults(self) -> None:
         for vault_id, kind in self.local.unregistered():

@@ -105,6 +105,7 @@ class Remote:
         self.url = url.rstrip("/")
         self.token = token
         self.traffic = Traffic()
+        self._owned = client is None
         if client is not None:
             self._client = client
         else:
@@ -116,7 +117,8 @@ class Remote:
         self._cert_expected = cert_fingerprint(cert_pem) if cert_pem else ""
 
     def close(self) -> None:
-        self._client.close()
+        if self._owned:  # a client handed in (tests, the benchmark) belongs to whoever made it
+            self._client.close()
 
     # -- plumbing ------------------------------------------------------------------------
 

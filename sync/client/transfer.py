@@ -100,7 +100,7 @@ class Transfer:
         key = self._key(vault, env.kv)
         if key is None:
             return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "key")
-        signer = self.keyring._signer(env.device)
+        signer = self.keyring.sign_key_of(env.device)
         statement = protocol.envelope_statement(vault, env.id, env.kv, env.device, env.nonce, env.body)
         if signer is None or not crypto.verify(signer, env.sig, statement):
             return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "author")
