@@ -13,7 +13,11 @@ from .schema import vault, vault_member
 
 
 def org_vault(conn: Connection, caller: Caller, vault_id: str) -> Row:
-    row = conn.execute(select(vault).where(vault.c.id == vault_id)).first()
+    """The vault, which must belong to the caller's organisation (membership not asked)."""
+    return _of_org(conn.execute(select(vault).where(vault.c.id == vault_id)).first(), caller, vault_id)
+
+
+def _of_org(row: Row | None, caller: Caller, vault_id: str) -> Row:
     if row is None:
         raise not_found(f"no vault {vault_id}")
     if row.org_id != caller.org_id:
@@ -31,11 +35,7 @@ def member_vaults(conn: Connection, caller: Caller, vault_ids: Iterable[str]) ->
     rows = {r.id: r for r in conn.execute(select(vault).where(vault.c.id.in_(wanted)))} if wanted else {}
     member = member_vault_ids(conn, caller.account_id, wanted)
     for vid in wanted:
-        row = rows.get(vid)
-        if row is None:
-            raise not_found(f"no vault {vid}")
-        if row.org_id != caller.org_id:
-            raise forbidden(f"vault {vid} belongs to another organisation")
+        _of_org(rows.get(vid), caller, vid)
         if vid not in member:
             raise forbidden(f"not a member of vault {vid}")
     return rows

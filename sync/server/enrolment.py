@@ -23,7 +23,6 @@ from .schema import account, device, enrol_code, enrol_failure, org
 
 MAX_FAILURES = 10
 FAILURE_WINDOW_MS = 10 * 60 * 1000
-DAY_MS = 24 * 3600 * 1000
 
 
 @dataclass(frozen=True)

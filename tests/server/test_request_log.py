@@ -17,7 +17,7 @@ def test_log_line_has_route_template_status_and_device_but_no_query_or_token(wor
     worker.get(f"/v1/vaults/{vault_id}/members", params={"secret": "query-words"})
     worker.get("/v1/pull", params={"after": 12345})
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert f"GET /v1/vaults/{{vault_id}}/members 200" in text and f"device={worker.id}" in text
+    assert "GET /v1/vaults/{vault_id}/members 200" in text and f"device={worker.id}" in text
     assert "GET /v1/pull 200" in text
     for secret in ("query-words", "12345", vault_id, worker.token):
         assert secret not in text
