@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,9 @@ def plan(data_arg: str, db_arg: str | None, host: str, port: int, cert: str | No
     if cert is not None:
         try:
             fp = tls.fingerprint(Path(cert).read_bytes())
-            Path(key).read_bytes()
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+        except ssl.SSLError as e:  # before OSError: it is one
+            raise ServeError(f"証明書と秘密鍵が対になっていないか、形式が違います: {cert}, {key}") from e
         except OSError as e:
             raise ServeError(f"証明書または鍵のファイルを読めません: {e.filename}") from e
     return Plan(data=data, db_url=config.resolve_db_url(data, db_arg), host=host, port=port, workers=workers,

@@ -162,6 +162,17 @@ def test_serve_refuses_a_network_address_without_tls(tmp_path, capsys):
     assert status == 2
 
 
+def test_serve_refuses_a_certificate_and_key_that_do_not_belong_together(tmp_path, capsys):
+    assert run(capsys, "make-cert", "--data", tmp_path / "a")[0] == 0
+    assert run(capsys, "make-cert", "--data", tmp_path / "b")[0] == 0
+    cert, _ = tls.paths(tmp_path / "a")
+    _, key = tls.paths(tmp_path / "b")
+    status, _, err = run(capsys, "serve", "--data", tmp_path, "--cert", cert, "--key", key)
+    assert status == 2 and "対になっていない" in err
+    status, _, err = run(capsys, "serve", "--data", tmp_path, "--cert", tmp_path / "none.pem", "--key", key)
+    assert status == 2 and "読めません" in err
+
+
 def test_serve_accepts_only_loopback_names_for_plain_http():
     assert all(serve.is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "127.0.0.2"))
     assert not any(serve.is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "example.jp", "localhost.evil"))
