@@ -163,20 +163,25 @@ class SyncService(Service):
         return DeviceInfo(device["id"], device["login"], device["role"], device["name"], "approved",
                           protocol.fingerprint(device["box_public"], device["sign_public"]), True, False)
 
-    def assign(self, household_id: str, login: str) -> int:
-        """Give a worker's account access to a household's vault (its whole history); returns
-        how many of their devices received the key now."""
+    def assign(self, household_ids: str | list[str], login: str) -> int:
+        """Give a worker's account access to households' vaults (their whole history); returns
+        how many key copies went to their devices now (none when no device is approved yet:
+        they follow at a later sync)."""
         identity = self.identity()
         self._office_only(identity)
-        household = self.session.households.get(household_id)
-        self.run()  # the vault must be registered (and pushed) before it can be shared
+        ids = [household_ids] if isinstance(household_ids, str) else list(household_ids)
+        households = [self.session.households.get(hid) for hid in ids]
+        login = login.strip().lower()
+        self.run()  # the vaults must be registered (and pushed) before they can be shared
         remote = self.remote(identity)
         try:
-            remote.grant(household.vault_id, login.strip().lower())
+            for household in households:
+                remote.grant(household.vault_id, login)
         finally:
             remote.close()
         with self.store.write() as records:
-            self.session.audit(records, "sync.assign", household_id=household_id, detail=login)
+            for household in households:
+                self.session.audit(records, "sync.assign", household_id=household.id, detail=login)
         return self.run().keys_supplied
 
     @staticmethod

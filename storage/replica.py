@@ -110,12 +110,13 @@ class Replica:
                 out.append((vault_id, kind))
         return out
 
-    def mark_registered(self, vault_id: str, kind: str, key_version: int) -> None:
+    def mark_registered(self, vaults: Iterable[tuple[str, str, int]]) -> None:
+        """(vault, kind, key version) of vaults the store now knows."""
         with self.store.write() as records:
-            records.conn.execute(
+            records.conn.executemany(
                 "INSERT INTO sync_vault (vault_id, kind, registered, key_version) VALUES (?, ?, 1, ?) "
                 "ON CONFLICT (vault_id) DO UPDATE SET registered = 1, kind = excluded.kind, "
-                "key_version = max(key_version, excluded.key_version)", (vault_id, kind, key_version))
+                "key_version = max(key_version, excluded.key_version)", list(vaults))
 
     def adopt_shared(self, kind: str, vault_id: str) -> None:
         """Move this device's own records of a shared vault into the organisation's one (the
@@ -138,17 +139,20 @@ class Replica:
                                 (vault_id, key_version)).fetchone()
         return bytes(row[0]) if row else None
 
-    def save_keys(self, keys: Iterable[tuple[str, int, bytes, str]], state: dict[str, str | None]) -> None:
-        """Vault keys received (vault, version, key, kind), with the key cursor, at once."""
+    def save_keys(self, keys: Iterable[tuple[str, int, bytes, str]], state: dict[str, str | None], *,
+                  registered: bool = True) -> None:
+        """Vault keys (vault, version, key, kind) with the key cursor, at once. Keys received
+        from the store belong to registered vaults; a key made here for a vault not yet
+        registered is kept first (``registered=False``) so a retry reuses it."""
         with self.store.write() as records:
             conn = records.conn
-            for vault_id, version, key, kind in keys:
-                conn.execute("INSERT OR IGNORE INTO sync_key (vault_id, key_version, key) VALUES (?, ?, ?)",
-                             (vault_id, version, key))
-                conn.execute(
-                    "INSERT INTO sync_vault (vault_id, kind, registered, key_version) VALUES (?, ?, 1, ?) "
-                    "ON CONFLICT (vault_id) DO UPDATE SET registered = 1, "
-                    "key_version = max(key_version, excluded.key_version)", (vault_id, kind, version))
+            conn.executemany("INSERT OR IGNORE INTO sync_key (vault_id, key_version, key) VALUES (?, ?, ?)",
+                             [(v, version, key) for v, version, key, _ in keys])
+            conn.executemany(
+                "INSERT INTO sync_vault (vault_id, kind, registered, key_version) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (vault_id) DO UPDATE SET registered = max(registered, excluded.registered), "
+                "key_version = max(key_version, excluded.key_version)",
+                [(v, kind, int(registered), version) for v, version, _, kind in keys])
             self._put_state(conn, state)
 
     def save_devices(self, devices: list[dict]) -> None:

@@ -111,20 +111,27 @@ class Keyring:
         return {"vault_id": vault_id, "key_version": version, "recipient": recipient, "wrapped": b64(wrapped)}
 
     def register_vaults(self) -> None:
-        for vault_id, kind in self.local.unregistered():
-            if kind != "household" and not self.identity.is_office:
-                continue  # the office registers the organisation's shared vaults; adopted at hello
-            key = self.local.vault_key(vault_id, 1)
-            if key is None:
-                # Stored before the server hears of the vault, so a retry reuses the same key.
-                key = crypto.new_vault_key()
-                self.local.save_keys([(vault_id, 1, key, kind)], {})
-            copies = [self.copy_for(vault_id, 1, key, self.identity.device_id),
-                      self.copy_for(vault_id, 1, key, RECOVERY)]
-            answer = self.remote.register_vault(vault_id, kind, [{k: v for k, v in c.items() if k != "vault_id"}
-                                                                 for c in copies])
-            self.local.mark_registered(vault_id, kind, int(answer.get("key_version", 1)))
-            self.report.vaults_registered += 1
+        """Vaults created here, registered with their first two key copies (this device's and
+        the recovery key's), many per request."""
+        todo = [(v, kind) for v, kind in self.local.unregistered()
+                # The office registers the organisation's shared vaults; laptops adopt them.
+                if kind == "household" or self.identity.is_office]
+        for start in range(0, len(todo), protocol.MAX_REGISTER_VAULTS):
+            chunk = todo[start:start + protocol.MAX_REGISTER_VAULTS]
+            fresh = [(v, 1, crypto.new_vault_key(), kind) for v, kind in chunk if self.local.vault_key(v, 1) is None]
+            # Kept before the server hears of the vaults, so a retry reuses the same keys.
+            self.local.save_keys(fresh, {}, registered=False)
+            requests = []
+            for vault_id, kind in chunk:
+                key = self.local.vault_key(vault_id, 1)
+                copies = [self.copy_for(vault_id, 1, key, self.identity.device_id),
+                          self.copy_for(vault_id, 1, key, RECOVERY)]
+                requests.append({"id": vault_id, "kind": kind,
+                                 "wrapped_keys": [{k: v for k, v in c.items() if k != "vault_id"} for c in copies]})
+            answers = self.remote.register_vaults(requests)
+            self.local.mark_registered([(vault_id, kind, int(answer.get("key_version", 1)))
+                                        for (vault_id, kind), answer in zip(chunk, answers, strict=True)])
+            self.report.vaults_registered += len(chunk)
 
     # -- passing on ----------------------------------------------------------------------
 

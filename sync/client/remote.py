@@ -200,6 +200,9 @@ class Remote:
     def register_vault(self, vault_id: str, kind: str, wrapped_keys: list[dict]) -> dict:
         return self._json("POST", "/vaults", json={"id": vault_id, "kind": kind, "wrapped_keys": wrapped_keys})
 
+    def register_vaults(self, vaults: list[dict]) -> list[dict]:
+        return list(self._json("POST", "/vaults/batch", json={"vaults": vaults}).get("vaults", []))
+
     def vaults(self) -> list[dict]:
         return list(self._json("GET", "/vaults").get("vaults", []))
 
