@@ -71,10 +71,10 @@ def db_url(request, tmp_path):
 def _empty_pg(url: str) -> None:
     engine = db.make_engine(url)
     try:
-        with engine.begin() as conn:
-            names = ", ".join(t.name for t in schema.TABLES)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-            conn.exec_driver_sql("UPDATE log_head SET seq = 0")
+        with engine.begin() as conn:  # DELETE: TRUNCATE of these small tables costs 50 times more
+            for table in schema.TABLES:  # children first
+                conn.execute(table.delete())
+            conn.execute(schema.log_head.update().values(seq=0))
     finally:
         engine.dispose()
 
