@@ -111,7 +111,7 @@ class SyncService(Service):
         identity = self.identity()
         remote = self.remote(identity)
         try:
-            report = SyncEngine(self.replica(), remote, progress=progress).run()
+            report = SyncEngine(self.replica(), remote, progress=progress, local_ms=self.store.clock.wall_ms).run()
         finally:
             remote.close()
             self.restore_clock()

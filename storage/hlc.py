@@ -48,6 +48,10 @@ class HybridClock:
         # a laptop whose clock is hours off still stamps near the true time.
         self.offset_ms = 0
 
+    def wall_ms(self) -> int:
+        """This laptop's own clock, uncorrected (what the offset is measured against)."""
+        return self._physical()
+
     def _advance(self, floor: int) -> int:
         wall = (self._physical() + self.offset_ms) << COUNTER_BITS
         self.last = max(wall, floor + 1)

@@ -49,9 +49,11 @@ class Report:
 
 class SyncEngine:
     def __init__(self, local: Local, remote: Remote, *, progress: Progress | None = None,
-                 pull_limit: int = 1000) -> None:
+                 pull_limit: int = 1000, local_ms: Callable[[], int] | None = None) -> None:
         self.local = local
         self.remote = remote
+        # The clock the device stamps with, uncorrected: the offset is measured against it.
+        self.local_ms = local_ms or (lambda: int(time.time() * 1000))
         self.progress = progress or (lambda stage, done, total: None)
         self.pull_limit = pull_limit
 
@@ -83,14 +85,14 @@ class SyncEngine:
         return sum(1 for v in self.local.pending_vaults() if v in registered)
 
     def _hello(self, identity: Identity, report: Report) -> Identity:
-        sent = time.time()
+        sent = self.local_ms()
         me = self.remote.me()
-        received = time.time()
+        received = self.local_ms()
         device, org = me.get("device") or {}, me.get("org") or {}
         status = str(device.get("status", "pending"))
         # The server's clock, measured at the middle of the round trip: the HLC adds this
         # offset, so a laptop whose clock is hours off still stamps near the true time.
-        offset = int(me.get("time_ms", (sent + received) * 500)) - int((sent + received) * 500)
+        offset = int(me.get("time_ms", (sent + received) // 2)) - (sent + received) // 2
         report.clock_offset_ms = offset
         updates: dict[str, str | None] = {"status": status, "clock_offset_ms": str(offset)}
         sign_public, box_public = unb64(org.get("sign_public")), unb64(org.get("box_public"))
