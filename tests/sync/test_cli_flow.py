@@ -1,0 +1,158 @@
+"""The README's "try sync on one machine", command by command, against a real
+`yorisoi-server serve` (uvicorn, TLS with a certificate from make-cert) on SQLite and on
+PostgreSQL. A canary written on the devices never reaches the server's files, dump or log."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.sync.conftest import PG_ADMIN
+from tests.ui.cli_helpers import assert_no_traceback, yorisoi
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE = re.compile(r"[A-Z2-7]{5}(?:-[A-Z2-7]{5}){3}")
+FINGERPRINT = re.compile(r"この端末の指紋:\s+([0-9a-f]{4}(?:-[0-9a-f]{4}){7})")
+CANARY = "カナリア記録ZQX7"
+
+
+def server_cli(*argv) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YORISOI_")}
+    proc = subprocess.run([sys.executable, "-m", "sync.server", *map(str, argv)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def served(request, tmp_path):
+    data = tmp_path / "central"
+    extra: list[str] = []
+    database = None
+    if request.param == "postgresql":
+        import psycopg
+
+        database = f"yorisoi_cli_{uuid.uuid4().hex[:10]}"
+        try:
+            with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+                conn.execute(f'CREATE DATABASE "{database}"')
+        except psycopg.OperationalError as exc:
+            pytest.skip(f"PostgreSQL not reachable on 127.0.0.1:5432: {str(exc).splitlines()[0]}")
+        extra = ["--db", f"postgresql://postgres@127.0.0.1:5432/{database}"]
+    assert server_cli("make-cert", "--data", data).returncode == 0
+    port = free_port()
+    log = (tmp_path / "serve.out").open("w+")
+    proc = subprocess.Popen([sys.executable, "-m", "sync.server", "serve", "--data", str(data), "--port", str(port),
+                             *extra], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"https://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"server did not start: {log.read()}")
+            time.sleep(0.1)
+    try:
+        yield {"data": data, "url": url, "proc": proc, "database": database, "log": tmp_path / "serve.out"}
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=15)
+        log.close()
+        if database:
+            import psycopg
+
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def ok(result, *words):
+    assert_no_traceback(result)
+    assert result.code == 0, result.err
+    for word in words:
+        assert word in result.out, result.out
+    return result.out
+
+
+def _server_bytes(served) -> bytes:
+    """Everything the central store keeps: its files (database, WAL, logs) and, on
+    PostgreSQL, a full dump."""
+    blob = b"".join(p.read_bytes() for p in served["data"].rglob("*") if p.is_file())
+    blob += served["log"].read_bytes()
+    if served["database"]:
+        dump = subprocess.run(["pg_dump", "-h", "127.0.0.1", "-U", "postgres", served["database"]],
+                              capture_output=True, timeout=120)
+        assert dump.returncode == 0, dump.stderr
+        blob += dump.stdout
+    return blob
+
+
+def test_the_readme_flow_on_one_machine(served, tmp_path):
+    url, data = served["url"], served["data"]
+    office, laptop = tmp_path / "office", tmp_path / "laptop"
+    ok(yorisoi("init", "--profile", str(office), "--name", "事務局 花子"))
+    ok(yorisoi("init", "--profile", str(laptop), "--name", "佐藤 一郎"))
+
+    created = server_cli("admin", "--data", data, "create-org", "みその市")
+    assert created.returncode == 0, created.stderr
+    [bootstrap] = CODE.findall(created.stdout)
+    ok(yorisoi("enrol", "--profile", str(office), "--server", url, "--code", bootstrap), "事務局の端末")
+
+    assert server_cli("admin", "--data", data, "add-user", "sato").returncode == 0
+    issued = server_cli("admin", "--data", data, "enrol-code", "sato")
+    [code] = CODE.findall(issued.stdout)
+    out = ok(yorisoi("enrol", "--profile", str(laptop), "--server", url, "--code", code), "事務局に")
+    [fingerprint] = FINGERPRINT.findall(out)
+
+    waiting = yorisoi("sync", "--profile", str(laptop))
+    assert waiting.code == 2 and "承認されていません" in waiting.err
+    ok(yorisoi("devices", "--profile", str(office)), "承認待ちの端末: 1 台", fingerprint)
+    ok(yorisoi("devices", "approve", "--profile", str(office), fingerprint), "承認しました")
+
+    records = tmp_path / "household.jsonl"
+    records.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"type": "household", "id": "H0001", "name": "山田家", "address": "みその市本町1-2-3", "station": "中央"},
+        {"type": "note", "id": "N0001", "household_id": "H0001", "at": "2025-04-02T09:00:00+09:00",
+         "text": f"{CANARY} 民生委員から連絡があった。"},
+    ]) + "\n", encoding="utf-8")
+    ok(yorisoi("import", "--profile", str(office), str(records)))
+    ok(yorisoi("assign", "--profile", str(office), "--household", "H0001", "--user", "sato"), "山田家")
+    ok(yorisoi("sync", "--profile", str(laptop)), "すべて交換しました")
+    ok(yorisoi("search", "--profile", str(laptop), CANARY), "山田家")
+
+    visit = tmp_path / "visit.jsonl"
+    visit.write_text(json.dumps({"type": "contact", "id": "C0001", "household_id": "H0001",
+                                 "at": "2025-04-03T10:30:00+09:00", "kind": "home_visit", "outcome": "met",
+                                 "summary": f"{CANARY} 本人と面談。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    ok(yorisoi("import", "--profile", str(laptop), str(visit)))
+    ok(yorisoi("sync", "--profile", str(laptop)), "すべて交換しました")
+    ok(yorisoi("sync", "--profile", str(office)), "すべて交換しました")
+    found = ok(yorisoi("search", "--profile", str(office), "本人と面談"))
+    assert "山田家" in found
+
+    assert CANARY.encode("utf-8") not in _server_bytes(served)
+    assert "山田家".encode() not in _server_bytes(served)
+
+    served["proc"].terminate()
+    served["proc"].wait(timeout=15)
+    gone = yorisoi("sync", "--profile", str(laptop))
+    assert_no_traceback(gone)
+    assert gone.code == 1 and "接続できません" in gone.err
