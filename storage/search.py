@@ -138,21 +138,36 @@ def search(
     conn, query: str, *, limit: int = 100, entities: tuple[str, ...] | None = None
 ) -> list[Hit]:
     """Matching records, newest first."""
+    found = _matching(conn, query, entities, "d.entity, d.entity_id, d.household_id")
+    if found is None:
+        return []
+    sql, params = found
+    return [Hit(*row) for row in conn.execute(sql + " ORDER BY search_fts.rowid DESC LIMIT ?", (*params, limit))]
+
+
+def count(conn, query: str, *, entities: tuple[str, ...] | None = None) -> int:
+    """How many records match, so a caller that shows the first ``limit`` can say how many more."""
+    found = _matching(conn, query, entities, "count(*)")
+    if found is None:
+        return 0
+    sql, params = found
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def _matching(conn, query: str, entities: tuple[str, ...] | None, columns: str) -> tuple[str, list] | None:
     terms = terms_of(query)
     expression = match_expression(conn, terms) if terms else None
     if expression is None:
-        return []
+        return None
     sql = (
-        "SELECT d.entity, d.entity_id, d.household_id FROM search_fts "
+        f"SELECT {columns} FROM search_fts "
         "JOIN search_doc AS d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ?"
     )
     params: list = [expression]
     if entities:
         sql += f" AND d.entity IN ({','.join('?' * len(entities))})"
         params.extend(entities)
-    sql += " ORDER BY search_fts.rowid DESC LIMIT ?"
-    params.append(limit)
-    return [Hit(*row) for row in conn.execute(sql, params)]
+    return sql, params
 
 
 def snippet(text: str, query: str, width: int = 40) -> tuple[str, list[tuple[int, int]]]:

@@ -1,26 +1,45 @@
-"""Search across households, members, contacts, notes and forms, as the user types."""
+"""Search across everything the index holds, as the user types: households, members, contacts,
+notes, forms, case records, and the shared directory (agencies, resources, meetings, staff,
+stations).
+
+A hit shows the one piece of human text that matched — a field's text, a form's written
+answer or a choice's label — never the codes, ISO dates or ids stored beside it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.errors import AppError
+from app.form_sources import FORM_NAMES
+from app.model import FormRecord
 from app.session import Service
+from forms.schema import FieldDef
 from storage import search
 
-# What each kind of hit shows, and which field holds its text.
+# What each kind of hit is called, and which of its fields hold text a person wrote.
 _KINDS = {
-    "household": ("世帯", ("name", "address", "memo", "next_action")),
+    "household": ("世帯", ("name", "kana", "address", "memo", "next_action")),
     "person": ("世帯員", ("name", "kana", "memo")),
     "contact": ("接触記録", ("summary", "body", "next_action")),
     "note": ("記録", ("text",)),
     "case": ("ケース", ("summary", "follow_up_note", "end_reason")),
-    "form_record": ("様式", ("answers",)),
+    "form_record": ("様式", ()),  # answers: see _form_parts
     "consent": ("同意", ("memo",)),
     "case_event": ("経過", ("reason",)),
     "meeting_decision": ("会議の決定", ("memo",)),
     "support_decision": ("支援決定", ("memo",)),
     "watch_entry": ("状況把握", ("reason", "memo")),
+    "agency": ("関係機関", ("name", "memo")),
+    "resource": ("社会資源", ("name", "description")),
+    "meeting": ("会議", ("title", "memo")),
+    "staff": ("職員", ("name", "kana")),
+    "station": ("ステーション", ("name",)),
 }
+# Shared records belong to no household: their own name heads the hit.
+_TITLE_FIELD = {"agency": "name", "resource": "name", "meeting": "title", "staff": "name", "station": "name"}
+_DATE_FIELD = {"meeting": "held_on", "form_record": "created_at"}
+_HUMAN_TYPES = ("text", "longtext")
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,11 @@ class SearchResult:
     snippet: str
     spans: tuple[tuple[int, int], ...]
     at: str | None
+    title: str = ""  # a shared record's own name (an agency, a meeting); "" for a household's records
+
+    @property
+    def heading(self) -> str:
+        return self.household_name or self.title
 
 
 class SearchService(Service):
@@ -46,23 +70,61 @@ class SearchService(Service):
             if record is None:
                 continue
             label, text_fields = _KINDS[hit.entity]
-            text = _text_of(record, text_fields)
-            snippet, spans = search.snippet(text, query)
+            if hit.entity == "form_record":
+                label = f"{label}（{FORM_NAMES.get(record.get('form_id') or '', record.get('form_id') or '')}）"
+                parts = self._form_parts(record)
+            else:
+                parts = [str(record[f]) for f in text_fields if record.get(f)]
+            snippet, spans = _matched_part(parts, query)
             hid = hit.household_id
             if hid and hid not in names:
                 household = records.get("household", hid)
                 names[hid] = household["name"] if household else ""
+            title = str(record.get(_TITLE_FIELD.get(hit.entity, ""), "") or "")
+            at = record.get("at") or record.get(_DATE_FIELD.get(hit.entity, ""))
             results.append(SearchResult(hit.entity, hit.entity_id, hid, names.get(hid or "", ""), label,
-                                        snippet, tuple(spans), record.get("at")))
+                                        snippet, tuple(spans), at, title))
         return results
 
+    def count(self, query: str) -> int:
+        """How many records match in all (``find`` returns at most its limit of them)."""
+        return search.count(self.store.read().conn, query, entities=tuple(_KINDS))
 
-def _text_of(record: dict, fields: tuple[str, ...]) -> str:
-    parts = []
-    for name in fields:
-        value = record.get(name)
-        if isinstance(value, dict):
-            parts.extend(str(v) for v in value.values() if isinstance(v, str) and v)
-        elif value:
-            parts.append(str(value))
-    return " / ".join(parts)
+    def _form_parts(self, record: dict) -> list[str]:
+        """The written answers and chosen labels of a form, in the order of its definition."""
+        answers = record.get("answers") or {}
+        filling = self.session.form_filling
+        try:
+            definition = filling.definition_of(FormRecord.from_record(record)) or filling.definition(record["form_id"])
+        except AppError:  # a city set that cannot load: fall back to the strings that are not codes
+            return [v for v in answers.values() if isinstance(v, str) and not _looks_coded(v)]
+        parts: list[str] = []
+        for f in definition.fields():
+            parts.extend(_human(f, answers.get(f.id)))
+        return parts
+
+
+def _human(f: FieldDef, value) -> list[str]:
+    if value is None or value == "":
+        return []
+    if f.is_table:
+        rows = value if isinstance(value, list) else []
+        return [text for row in rows if isinstance(row, dict) for col in f.columns for text in _human(col, row.get(col.id))]
+    if f.type in _HUMAN_TYPES:
+        return [str(value)]
+    if f.type in ("choice", "multichoice"):
+        return ["、".join(f.option_label(v) for v in (value if isinstance(value, list) else [value]))]
+    return []  # dates, numbers, and references to people, agencies and records are ids or codes
+
+
+def _looks_coded(text: str) -> bool:
+    return text.isascii()
+
+
+def _matched_part(parts: list[str], query: str) -> tuple[str, list[tuple[int, int]]]:
+    for part in parts:
+        snippet, spans = search.snippet(part, query)
+        if spans:
+            return snippet, spans
+    return search.snippet(parts[0], query) if parts else ("", [])
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -57,6 +58,20 @@ def test_search_finds_short_and_long_terms(demo_profile):
     for term in ("電話", "手紙"):
         result = yorisoi("search", "--profile", str(demo_profile), term, "--limit", "5")
         assert result.code == 0 and term in result.out
+
+
+def test_search_cut_at_its_limit_says_how_many_more_there_are(demo_profile):
+    result = yorisoi("search", "--profile", str(demo_profile), "電話", "--limit", "5")
+    assert result.code == 0 and len(result.out.strip().splitlines()) == 5
+    found = re.search(r"(\d+) 件のうち新しい 5 件を表示しました。ほかに (\d+) 件あります", result.err)
+    assert found and int(found.group(1)) == int(found.group(2)) + 5 and int(found.group(2)) > 0
+    everything = yorisoi("search", "--profile", str(demo_profile), "電話", "--limit", found.group(1))
+    assert len(everything.out.strip().splitlines()) == int(found.group(1)) and "ほかに" not in everything.err
+
+
+def test_search_finds_the_shared_directory_too(demo_profile):
+    result = yorisoi("search", "--profile", str(demo_profile), "福祉事務所")
+    assert result.code == 0 and "関係機関\tみその市福祉事務所" in result.out
 
 
 def test_demo_refuses_a_folder_with_real_data(tmp_path):

@@ -6,6 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
+from app.errors import InvalidInput
 from app.interchange import ImportError_, export_to_file, import_file
 from ui.cli.report import say
 from ui.cli.session import opened
@@ -52,12 +53,19 @@ def export(args) -> int:
 
 def search(args) -> int:
     query = " ".join(args.query)
+    if args.limit < 1:
+        raise InvalidInput("--limit は 1 以上にしてください。")
     with opened(args) as session:
         results = session.search.find(query, limit=args.limit)
+        total = session.search.count(query) if len(results) >= args.limit else len(results)
     if not results:
         say("見つかりませんでした。")
         return 0
     for r in results:
         when = (r.at or "")[:10]
-        say(f"{r.kind_label}\t{r.household_name}\t{when}\t{r.snippet}\t{r.household_id or ''}")
+        say(f"{r.kind_label}\t{r.heading}\t{when}\t{r.snippet}\t{r.household_id or ''}")
+    if total > len(results):
+        # On stderr, so a script reading the tab-separated lines on stdout is not confused.
+        print(f"{total} 件のうち新しい {len(results)} 件を表示しました。ほかに {total - len(results)} 件あります"
+              "（--limit で増やすか、語を足して絞り込んでください）。", file=sys.stderr)
     return 0

@@ -30,6 +30,7 @@ from ui.desktop.households.search_results import SearchResultsList
 from ui.desktop.i18n import label, tr
 
 SEARCH_DELAY_MS = 150
+SEARCH_LIMIT = 100
 SCOPES = (("first", "自分の担当を先に"), ("mine", "自分の担当のみ"))
 
 
@@ -190,14 +191,19 @@ class HouseholdListPage(QWidget):
             self.stack.setCurrentWidget(self.table)
             return
         session = self.session
-        runner.run(lambda: session.search.find(text, limit=100),
-                   lambda results: self._searched(generation, results), self.failed.emit)
 
-    def _searched(self, generation: int, results) -> None:
+        def find():
+            results = session.search.find(text, limit=SEARCH_LIMIT)
+            # Counting costs a second query: only when the list was cut can there be more.
+            return results, session.search.count(text) if len(results) >= SEARCH_LIMIT else len(results)
+
+        runner.run(find, lambda found: self._searched(generation, *found), self.failed.emit)
+
+    def _searched(self, generation: int, results, total: int) -> None:
         if generation != self._search_generation:
             return  # the user typed more while this search ran
         self.results.blockSignals(True)
-        self.results.show_results(results)
+        self.results.show_results(results, total)
         self.results.blockSignals(False)
         self.stack.setCurrentWidget(self.results)
         self.shown_search_generation = generation

@@ -1,4 +1,5 @@
-"""Search hits as the user types: households, contacts and notes, with the match marked."""
+"""Search hits as the user types — households, their records, forms and the shared directory —
+with the match marked, and how many more there are when the list is cut."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _marked(result: SearchResult) -> str:
         last = end
     out.append(html.escape(result.snippet[last:]))
     when = format_wareki(result.at[:10], short=True) if result.at else ""
-    head = f"<span style='color:#555'>{html.escape(result.kind_label)}</span>　<b>{html.escape(result.household_name)}</b>"
+    head = f"<span style='color:#555'>{html.escape(result.kind_label)}</span>　<b>{html.escape(result.heading)}</b>"
     if when:
         head += f"　<span style='color:#555'>{when}</span>"
     return f"{head}<br>{''.join(out)}"
@@ -39,26 +40,32 @@ class SearchResultsList(RichList):
         self.setAccessibleName(tr("検索結果"))
         self.results: list[SearchResult] = []
 
-    def show_results(self, results: list[SearchResult]) -> None:
+    def show_results(self, results: list[SearchResult], total: int | None = None) -> None:
         self.clear()
         self.results = list(results)
         if not results:
-            item = QListWidgetItem(tr("見つかりませんでした。"))
-            item.setData(HTML_ROLE, tr("見つかりませんでした。"))
-            item.setData(RESULT_ROLE, -1)
-            item.setData(INDENT_ROLE, 0)
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.addItem(item)
+            self._add_note(tr("見つかりませんでした。"))
             return
         for n, result in enumerate(results):
-            plain = f"{result.kind_label} {result.household_name} {result.snippet}"
+            plain = f"{result.kind_label} {result.heading} {result.snippet}"
             item = QListWidgetItem(plain)
             item.setData(RESULT_ROLE, n)
             item.setData(INDENT_ROLE, 0)
             item.setData(HTML_ROLE, _marked(result))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, plain)
             self.addItem(item)
+        if total is not None and total > len(results):
+            self._add_note(tr("ほかに {n} 件あります。語を足して絞り込んでください。").format(n=total - len(results)))
         self.setCurrentRow(0)
+
+    def _add_note(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        item.setData(HTML_ROLE, f"<span style='color:#555'>{html.escape(text)}</span>")
+        item.setData(RESULT_ROLE, -1)
+        item.setData(INDENT_ROLE, 0)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.addItem(item)
 
     def result_at(self, row: int) -> SearchResult | None:
         item = self.item(row)
