@@ -40,6 +40,19 @@ class SyncStatus:
     open_flags: int
 
 
+def failure_kind(exc: BaseException) -> str:
+    """How a failed sync should show: offline, waiting for approval, stopped, or other."""
+    from sync.client.errors import DevicePending, DeviceRevoked, Unreachable
+
+    if isinstance(exc, Unreachable):
+        return "offline"
+    if isinstance(exc, DevicePending):
+        return "pending"
+    if isinstance(exc, DeviceRevoked):
+        return "revoked"
+    return "other"
+
+
 @dataclass(frozen=True)
 class DeviceInfo:
     id: str

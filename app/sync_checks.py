@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.vocab import Stage
+from forms.wareki import format_wareki
 from storage import flags
 
 END_STAGES = {Stage.CLOSED.value, Stage.SUSPENDED.value, Stage.HANDED_BACK.value}
@@ -72,7 +73,8 @@ def describe(records, flag: flags.Flag) -> FlagView:
     else:
         item = records.get("contact", flag.record_id) or records.get("note", flag.record_id) or {}
         what = "訪問・接触記録" if item.get("kind") else "記録"
-        text = (f"この{what}（{(item.get('at') or '')[:10]}）は、別の端末でケースが終結・中断された後の日付で、"
+        day = (item.get("at") or "")[:10]
+        text = (f"この{what}（{format_wareki(day) if day else '日付なし'}）は、別の端末でケースが終結・中断された後の日付で、"
                 "それを知らない端末で書かれました。記録は残してあります。支援の継続が必要か確認してください。")
     return FlagView(flag.id, flag.household_id, flag.case_id, flag.kind, flag.record_id, text)
 

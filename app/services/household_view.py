@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.model import Case, Consent, Household, Person
 from app.services.cases import NextStep, consent_state
@@ -34,6 +34,7 @@ class HouseholdView:
     lead_agency_name: str
     roles: list[RoleLine]
     consent_summary: str
+    flags: list = field(default_factory=list)  # what a merge made doubtful here (app.sync_checks)
 
 
 def open_household(session: Session, household_id: str) -> HouseholdView:
@@ -64,6 +65,7 @@ def open_household(session: Session, household_id: str) -> HouseholdView:
         lead_agency_name=agencies.get(case.lead_agency_id or "", "") if case else "",
         roles=roles,
         consent_summary=_consent_summary(consents),
+        flags=session.sync.flags(household_id),
     )
 
 

@@ -25,6 +25,7 @@ from ui.desktop.i18n import tr
 from ui.desktop.lock import DEFAULT_IDLE_MINUTES, IdleLock
 from ui.desktop.lock_screen import LockScreen
 from ui.desktop.status_line import StatusLine
+from ui.desktop.sync_controller import SyncController
 from ui.desktop.widgets.message_bar import MessageBar
 
 STATUS_REFRESH_MS = 15_000
@@ -62,6 +63,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         self.status = StatusLine(self.statusBar(), session)
+        self.sync = SyncController(session, self)
+        self.sync.started.connect(self.status.syncing)
+        self.sync.progress.connect(self.status.show_progress)
+        self.sync.finished.connect(self.status.synced)
+        self.sync.failed.connect(self.status.sync_failed)
         minutes = float(session.setting("idle_lock_minutes", str(DEFAULT_IDLE_MINUTES)) or DEFAULT_IDLE_MINUTES)
         self.idle = IdleLock(minutes * 60, self)
         self._build_menus()
@@ -77,6 +83,7 @@ class MainWindow(QMainWindow):
         self.view_page.action_requested.connect(self.lifecycle_step)
         self.view_page.open_case_requested.connect(self.open_case)
         self.view_page.amend_requested.connect(self.amend)
+        self.view_page.flag_resolved.connect(lambda _: self.status.refresh())
         self.idle.lock_requested.connect(self.lock)
         self.lock_screen.unlocked.connect(self.unlock)
         self.households_changed.connect(self._on_changed)
@@ -90,6 +97,7 @@ class MainWindow(QMainWindow):
         self.list_page.reload()
         self.status.refresh()
         self.resize(1366, 768)
+        self.sync.start()
 
     # -- menus ----------------------------------------------------------------------------
 
@@ -116,6 +124,10 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu(tr("表示(&V)"))
         self._action(view_menu, tr("検索"), self.list_page.focus_search, "Ctrl+F")
         self._action(view_menu, tr("一覧を更新"), self.list_page.reload, "F5")
+        sync_menu = bar.addMenu(tr("同期(&Y)"))
+        self._action(sync_menu, tr("今すぐ同期"), self.sync_now, "F9")
+        self._action(sync_menu, tr("中央ストアに登録…"), self.enrol)
+        self._action(sync_menu, tr("組織の端末と承認…（事務局）"), self.show_devices)
         settings_menu = bar.addMenu(tr("設定(&S)"))
         self._action(settings_menu, tr("自動ロックまでの時間…"), self.choose_idle_time)
 
@@ -126,6 +138,8 @@ class MainWindow(QMainWindow):
             self.view_page.load(household_id)
 
     def _on_changed(self, household_ids) -> None:
+        if not self.sync.running:
+            self.sync.changed_locally()  # a change made here: send it soon
         self.list_page.reload()
         if self.view_page.household_id and (not household_ids or self.view_page.household_id in household_ids):
             self.view_page.reload()
@@ -214,6 +228,35 @@ class MainWindow(QMainWindow):
 
     def amend(self, entry) -> None:
         self._run_dialog(AmendDialog(self.session, entry, self), tr("訂正を保存しました（元の記録も残っています）。"))
+
+    def sync_now(self) -> None:
+        if not self.session.sync.is_enrolled():
+            self.message.show_message(tr("この端末は中央ストアに登録されていません（同期 → 中央ストアに登録）。"), "info")
+        elif not self.sync.sync_now():
+            self.message.show_message(tr("同期中です。"), "info")
+
+    def enrol(self) -> None:
+        from ui.desktop.dialogs.enrol import EnrolDialog
+
+        if self.session.sync.is_enrolled():
+            self.message.show_message(tr("この端末はすでに中央ストアに登録されています。"), "info")
+            return
+        dialog = EnrolDialog(self.session, self)
+        dialog.enrolled.connect(lambda _: (self.status.refresh(), self.sync.start()))
+        self.current_dialog = dialog
+        dialog.finished.connect(lambda _: setattr(self, "current_dialog", None))
+        dialog.open()
+
+    def show_devices(self) -> None:
+        from ui.desktop.dialogs.devices import DevicesDialog
+
+        if not self.session.sync.is_enrolled() or self.session.sync.status().role != "office":
+            self.message.show_message(tr("端末の承認は事務局の端末で行います。"), "info")
+            return
+        dialog = DevicesDialog(self.session, self)
+        self.current_dialog = dialog
+        dialog.finished.connect(lambda _: setattr(self, "current_dialog", None))
+        dialog.open()
 
     def choose_idle_time(self) -> None:
         current = int(float(self.session.setting("idle_lock_minutes", str(DEFAULT_IDLE_MINUTES))))

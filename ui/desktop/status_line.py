@@ -1,10 +1,15 @@
-"""The always-visible status line: online or offline, changes waiting to be sent, last sync."""
+"""The always-visible status line: online or offline, changes waiting to be sent, last sync,
+what needs a look after a merge, and a progress bar while a long pull runs."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QStatusBar
+import datetime as dt
 
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+from app.errors import describe
 from app.session import Session
+from app.sync import failure_kind
 from forms.wareki import format_wareki
 from ui.desktop.i18n import tr
 
@@ -14,22 +19,81 @@ class StatusLine:
         self.session = session
         self.connection = QLabel()
         self.connection.setAccessibleName(tr("接続状態"))
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(tr("受信の進み具合"))
+        self.progress.setMaximumWidth(160)
+        self.progress.setFormat(tr("受信中 %p%"))
+        self.progress.hide()
         self.pending = QLabel()
         self.pending.setAccessibleName(tr("未送信の変更"))
+        self.flags = QLabel()
+        self.flags.setAccessibleName(tr("確認が必要な事項"))
         self.last_sync = QLabel()
         self.last_sync.setAccessibleName(tr("最終同期"))
-        for widget in (self.connection, self.pending, self.last_sync):
+        for widget in (self.connection, self.progress, self.pending, self.flags, self.last_sync):
             bar.addPermanentWidget(widget)
+        self._state = "idle"
+        self._error: Exception | None = None
+
+    # -- what the sync controller reports ------------------------------------------------
+
+    def syncing(self) -> None:
+        self._state = "syncing"
+        self.refresh()
+
+    def show_progress(self, done: int, total: int) -> None:
+        if total > 200:  # only a long pull deserves a bar
+            self.progress.setMaximum(total)
+            self.progress.setValue(min(done, total))
+            self.progress.show()
+
+    def synced(self, _report=None) -> None:
+        self._state, self._error = "online", None
+        self.progress.hide()
+        self.refresh()
+
+    def sync_failed(self, exc: Exception) -> None:
+        self._state, self._error = "failed", exc
+        self.progress.hide()
+        self.refresh()
+
+    # -- drawing -------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        status = self.sync_status()
-        self.connection.setText(status["connection"])
-        self.pending.setText(tr("未送信の変更: {n}件").format(n=status["pending"]))
-        last = status["last_sync"]
-        self.last_sync.setText(tr("最終同期: {t}").format(t=last or tr("なし")))
+        status = self.session.sync.status()
+        self.connection.setText(self._connection_text(status))
+        self.connection.setToolTip(describe(self._error) if self._error else "")
+        self.pending.setText(tr("未送信の変更: {n}件").format(n=status.pending_changes))
+        self.flags.setText(tr("要確認: {n}件").format(n=status.open_flags) if status.open_flags else "")
+        self.flags.setVisible(bool(status.open_flags))
+        self.last_sync.setText(tr("最終同期: {t}").format(t=_when(status.last_sync_ms) or tr("なし")))
+
+    def _connection_text(self, status) -> str:
+        if not status.enrolled:
+            return tr("オフライン（中央ストアに未登録）")
+        if self._state == "syncing":
+            return tr("同期中…")
+        if self._state == "failed":
+            kind = failure_kind(self._error)
+            if kind == "offline":
+                return tr("オフライン（接続できません）")
+            if kind == "pending":
+                return tr("承認待ち（事務局の承認が必要です）")
+            if kind == "revoked":
+                return tr("利用停止（事務局に連絡してください）")
+            return tr("同期できませんでした")
+        if status.device_status == "pending":
+            return tr("承認待ち（事務局の承認が必要です）")
+        return tr("オンライン") if self._state == "online" else tr("同期待ち")
 
     def sync_status(self) -> dict:
-        last = self.session.store.meta("last_sync_at")
-        when = f"{format_wareki(last[:10], short=True)} {last[11:16]}" if last else None
-        return {"connection": tr("オフライン（同期先は未設定）"), "pending": self.session.pending_changes(),
-                "last_sync": when}
+        """What the line shows, for tests and the screenshot review."""
+        return {"connection": self.connection.text(), "pending": self.session.sync.status().pending_changes,
+                "last_sync": self.last_sync.text(), "flags": self.flags.text()}
+
+
+def _when(ms: int | None) -> str | None:
+    if not ms:
+        return None
+    moment = dt.datetime.fromtimestamp(ms / 1000)
+    return f"{format_wareki(moment.date().isoformat(), short=True)} {moment:%H:%M}"

@@ -20,6 +20,7 @@ from forms.wareki import format_wareki
 from ui.desktop import runner
 from ui.desktop.forms.form_list import HouseholdForms
 from ui.desktop.households.case_panel import CasePanel
+from ui.desktop.households.flags_banner import FlagsBanner
 from ui.desktop.households.members import MembersTable
 from ui.desktop.households.timeline import TimelineView
 from ui.desktop.i18n import tr
@@ -34,6 +35,7 @@ class HouseholdViewPage(QWidget):
     action_requested = Signal(str)
     open_case_requested = Signal()
     amend_requested = Signal(object)
+    flag_resolved = Signal(str)
     failed = Signal(object)
     loaded = Signal(object)
 
@@ -77,6 +79,9 @@ class HouseholdViewPage(QWidget):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.details)
+        self.flags = FlagsBanner()
+        self.flags.resolve_requested.connect(self._resolve_flag)
+        layout.addWidget(self.flags)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -125,6 +130,14 @@ class HouseholdViewPage(QWidget):
         if self.household_id:
             self.load(self.household_id)
 
+    def _resolve_flag(self, flag_id: str) -> None:
+        session = self.session
+        runner.run(lambda: session.sync.resolve_flag(flag_id), lambda _: self._flag_done(flag_id), self.failed.emit)
+
+    def _flag_done(self, flag_id: str) -> None:
+        self.flag_resolved.emit(flag_id)
+        self.reload()
+
     def _show_forms(self, household_id: str) -> None:
         if self.forms is not None and self.forms.household_id == household_id:
             self.forms.refresh()
@@ -144,6 +157,7 @@ class HouseholdViewPage(QWidget):
         self.title.clear()
         self.details.clear()
         self.members.setRowCount(0)
+        self.flags.show_flags([])
         self.timeline.clear()
         self.stack.setCurrentWidget(self.empty)
 
@@ -163,6 +177,7 @@ class HouseholdViewPage(QWidget):
         self.details.setText(line)
         self.members.show_persons(view.persons)
         self.case_panel.show_view(view)
+        self.flags.show_flags(view.flags)
         self.timeline.show_items(view.timeline)
         self._show_forms(h.id)
         self.stack.setCurrentWidget(self.page)

@@ -1,0 +1,142 @@
+"""The window on an enrolled laptop: it syncs by itself in the background, says when it is
+offline without losing anything, shows what a merge flagged, and the office approves devices."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from PySide6.QtWidgets import QPushButton
+
+from tests.sync.conftest import Central
+from tests.sync.test_resilience import _case, _move
+from tests.ui.qt_helpers import settle
+from ui.desktop.dialogs.devices import DevicesDialog
+from ui.desktop.main_window import MainWindow
+
+
+@pytest.fixture
+def central(tmp_path):
+    store = Central("sqlite:///" + str(tmp_path / "central.db"), tmp_path)
+    yield store
+    store.close()
+
+
+def _window(qtbot, session) -> MainWindow:
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _close(qtbot, w: MainWindow) -> None:
+    w.sync.timer.stop()
+    w.sync.wait()
+    w.idle.set_locked(True)
+    settle(qtbot)
+
+
+def _home(office, name="山田家"):
+    station = office.directory.add_station("中央")
+    home = office.households.create(name, "みその市本町1-2-3", station.id)
+    office.contacts.add_note(home.id, "民生委員から連絡があった。")
+    return home
+
+
+def test_the_window_syncs_in_the_background_and_shows_the_household(qtbot, central):
+    office = central.office()
+    laptop = central.worker(office, "sato")
+    home = _home(office)
+    office.sync.assign(home.id, "sato")
+    w = _window(qtbot, laptop)
+    qtbot.waitUntil(lambda: not w.sync.running and w.status.connection.text() == "オンライン", timeout=15000)
+    settle(qtbot)
+    assert [r.name for r in w.list_page.model.rows] == ["山田家"]
+    assert w.status.last_sync.text() != "最終同期: なし"
+    assert w.status.pending.text() == "未送信の変更: 0件"
+    _close(qtbot, w)
+
+
+def test_offline_the_window_says_so_and_keeps_every_change(qtbot, central):
+    office = central.office()
+    laptop = central.worker(office, "sato")
+    home = _home(office)
+    office.sync.assign(home.id, "sato")
+    laptop.sync.run()
+
+    class Down:
+        def request(self, *args, **kwargs):
+            raise httpx.ConnectError("no signal")
+
+        def close(self):
+            pass
+
+    laptop.sync.client_factory = Down
+    w = _window(qtbot, laptop)
+    qtbot.waitUntil(lambda: not w.sync.running and "オフライン" in w.status.connection.text(), timeout=15000)
+    laptop.contacts.log_contact(home.id, kind="home_visit", outcome="met", summary="電波のない地区で面談")
+    settle(qtbot)
+    assert w.status.pending.text() == f"未送信の変更: {laptop.pending_changes()}件"
+    assert laptop.pending_changes() > 0
+    laptop.sync.client_factory = lambda: central.client  # back in range
+    w.sync_now()
+    qtbot.waitUntil(lambda: not w.sync.running and w.status.connection.text() == "オンライン", timeout=15000)
+    assert laptop.pending_changes() == 0
+    office.sync.run()
+    assert "電波のない地区で面談" in [c.summary for c in office.contacts.contacts(home.id)]
+    _close(qtbot, w)
+
+
+def test_a_flag_from_a_merge_is_shown_on_the_household_until_seen(qtbot, central):
+    office = central.office()
+    laptop = central.worker(office, "sato")
+    home = _home(office)
+    case_id = _case(office, home.id, "in_support")
+    office.sync.assign(home.id, "sato")
+    laptop.sync.run()
+    laptop.contacts.log_contact(home.id, kind="home_visit", outcome="met", summary="本人と面談（オフライン）")
+    _move(office, home.id, case_id, "in_support", "closed")
+    office.sync.run()
+    w = _window(qtbot, laptop)
+    qtbot.waitUntil(lambda: not w.sync.running and w.status.connection.text() == "オンライン", timeout=15000)
+    settle(qtbot)
+    assert w.status.flags.text() == "要確認: 1件"
+    w.list_page.select(home.id)
+    qtbot.waitUntil(lambda: w.view_page.household_id == home.id, timeout=5000)
+    settle(qtbot)
+    assert w.view_page.flags.isVisible()
+    w.grab().save(str(_shot_dir() / "household-flag@1x.png"))
+    button = w.view_page.flags.findChildren(QPushButton)[0]
+    button.click()
+    qtbot.waitUntil(lambda: not w.view_page.flags.isVisible(), timeout=5000)
+    settle(qtbot)
+    assert laptop.sync.flags() == []
+    assert w.status.flags.text() == ""
+    _close(qtbot, w)
+
+
+def test_the_office_approves_a_waiting_device_from_the_window(qtbot, central):
+    office = central.office()
+    central.worker(office, "sato", approve=False)
+    w = _window(qtbot, office)
+    qtbot.waitUntil(lambda: not w.sync.running, timeout=15000)
+    dialog = DevicesDialog(office, w)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10000)
+    assert dialog.table.item(0, 0).text() == "承認待ち" and dialog.table.item(0, 1).text() == "sato"
+    dialog.grab().save(str(_shot_dir() / "devices-dialog@1x.png"))
+    dialog.approve_selected(confirmed=True)
+    qtbot.waitUntil(lambda: dialog.message.text.text().startswith("承認しました"), timeout=10000)
+    qtbot.waitUntil(lambda: all(dialog.table.item(r, 0).text().startswith("承認済み") for r in range(2)),
+                    timeout=10000)
+    assert {d.status for d in office.sync.devices()} == {"approved"}
+    dialog.close()
+    _close(qtbot, w)
+
+
+def _shot_dir():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

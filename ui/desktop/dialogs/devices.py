@@ -1,0 +1,105 @@
+"""The office's list of the organisation's devices, and approving one that waits.
+
+Approving signs the device's keys with the organisation's key, so the office first compares
+the fingerprint with the one the laptop shows; the dialog asks for that before signing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from app.session import Session
+from ui.desktop import runner
+from ui.desktop.i18n import tr
+from ui.desktop.widgets.message_bar import MessageBar
+
+STATUS = {"pending": "承認待ち", "approved": "承認済み", "revoked": "停止"}
+ROLE = {"office": "事務局", "worker": "支援員"}
+
+
+class DevicesDialog(QDialog):
+    def __init__(self, session: Session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.devices = []
+        self.setWindowTitle(tr("組織の端末"))
+        self.setAccessibleName(tr("組織の端末"))
+        self.resize(880, 420)
+        outer = QVBoxLayout(self)
+        self.message = MessageBar()
+        outer.addWidget(self.message)
+        hint = QLabel(tr("承認する前に、端末に表示された指紋とここに表示された指紋が同じことを確かめてください。"))
+        hint.setWordWrap(True)
+        outer.addWidget(hint)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([tr("状態"), tr("利用者"), tr("役割"), tr("端末名"), tr("指紋")])
+        self.table.setAccessibleName(tr("端末の一覧"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        outer.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("閉じる"))
+        self.approve_button = QPushButton(tr("選んだ端末を承認…"))
+        self.approve_button.setAccessibleName(tr("端末を承認"))
+        buttons.addButton(self.approve_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.approve_button.clicked.connect(self.approve_selected)
+        buttons.rejected.connect(self.reject)
+        outer.addWidget(buttons)
+        self.reload()
+
+    def reload(self, *, quiet: bool = False) -> None:
+        if not quiet:
+            self.message.show_message(tr("中央ストアから読み込んでいます…"), "info")
+        session = self.session
+        runner.run(session.sync.devices, lambda devices: self._show(devices, quiet), self.message.show_error)
+
+    def _show(self, devices, quiet: bool = False) -> None:
+        if not quiet:
+            self.message.hide()
+        self.devices = sorted(devices, key=lambda d: (d.status != "pending", d.login, d.name))
+        self.table.setRowCount(len(self.devices))
+        for row, d in enumerate(self.devices):
+            status = tr(STATUS.get(d.status, d.status)) + (tr("（この端末）") if d.this_device else "")
+            for col, text in enumerate((status, d.login, tr(ROLE.get(d.role, d.role)), d.name, d.fingerprint)):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        pending = [i for i, d in enumerate(self.devices) if d.status == "pending"]
+        if pending:
+            self.table.selectRow(pending[0])
+
+    def selected(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.devices[rows[0].row()] if rows else None
+
+    def approve_selected(self, *, confirmed: bool = False) -> None:
+        device = self.selected()
+        if device is None or device.status != "pending":
+            self.message.show_message(tr("承認待ちの端末を選んでください。"), "refused")
+            return
+        if not confirmed:
+            answer = QMessageBox.question(
+                self, tr("端末の承認"),
+                tr("{login} さんの端末「{name}」を承認します。\n指紋 {fp} が端末の表示と一致していますか。").format(
+                    login=device.login, name=device.name, fp=device.fingerprint))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.message.show_message(tr("承認しています…"), "info")
+        session = self.session
+        runner.run(lambda: session.sync.approve(device.fingerprint), self._approved, self.message.show_error)
+
+    def _approved(self, device) -> None:
+        self.message.show_message(tr("承認しました: {login} の「{name}」").format(login=device.login, name=device.name),
+                                  "ok")
+        self.reload(quiet=True)
