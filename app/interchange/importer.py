@@ -1,7 +1,8 @@
 """Import JSON Lines, all or nothing.
 
 Every line is checked first (JSON, type, id, fields, codes, dates, references, household
-consistency); any problem is reported with its line number and nothing is written. Then the
+consistency, append-only records already stored differently), and every problem of the file is
+reported at once, by line number, so a file is fixed in one pass; nothing is written. Then the
 whole file is written in one transaction, captured for sync like any other change.
 Re-importing the same file changes nothing: register records are updated field by field,
 and an append-only record that is already there unchanged is skipped.
@@ -23,6 +24,9 @@ from storage.schema import entity as entity_named
 
 MAX_ID = 100
 MAX_ERRORS = 50
+APPEND_ONLY = {t.type for t in TYPES if entity_named(t.entity).append_only}
+_CONFLICT = ("{type} の id「{id}」はすでに別の内容で記録されています"
+             "（接触記録・記録は書き換えられません。訂正は amends で新しい行として）。")
 
 
 class ImportError_(Exception):  # noqa: N801 - "ImportError" is a builtin
@@ -34,7 +38,10 @@ class ImportError_(Exception):  # noqa: N801 - "ImportError" is a builtin
 
     def message(self) -> str:
         lines = [f"{n}行目: {reason}" if n else reason for n, reason in self.problems]
-        return "取り込みを中止しました（何も取り込んでいません）。\n" + "\n".join(lines)
+        total = getattr(self.problems, "total", len(self.problems))
+        head = f"取り込みを中止しました（何も取り込んでいません）。問題は {total} 件です"
+        head += f"（最初の {len(self.problems)} 件を表示します）。" if total > len(self.problems) else "。"
+        return head + "\n" + "\n".join(lines)
 
 
 @dataclass
@@ -53,13 +60,20 @@ class Line:
     number: int
     spec: TypeSpec
     id: str
-    values: dict
+    values: dict  # the fields that were readable (all of them when ``ok``)
+    ok: bool = True
 
 
 class _Problems(list):
+    """(line, reason) pairs in line order, at most MAX_ERRORS of them; ``total`` counts all."""
+
+    total = 0
+
     def add(self, number: int, reason: str) -> None:
-        if len(self) < MAX_ERRORS:
-            self.append((number, reason))
+        self.total += 1
+        self.append((number, reason))
+        self.sort(key=lambda problem: problem[0])
+        del self[MAX_ERRORS:]
 
 
 def import_file(session: Session, path: Path) -> ImportReport:
@@ -73,10 +87,10 @@ def import_file(session: Session, path: Path) -> ImportReport:
 def import_lines(session: Session, raw_lines: list[bytes] | list[str]) -> ImportReport:
     problems = _Problems()
     lines = _parse(raw_lines, problems)
-    if not problems:
-        _check_references(session, lines, problems)
+    # Checked even when some lines had field problems, so every problem is reported in one run.
+    _check_references(session, lines, problems)
     if problems:
-        raise ImportError_(list(problems))
+        raise ImportError_(problems)
     return _write(session, lines)
 
 
@@ -117,13 +131,12 @@ def _parse(raw_lines, problems: _Problems) -> list[Line]:
             problems.add(number, f"{spec.type} の id「{record_id}」は {seen[(spec.type, record_id)]}行目と重複しています。")
             continue
         seen[(spec.type, record_id)] = number
-        values = _check_fields(number, spec, doc, problems)
-        if values is not None:
-            lines.append(Line(number, spec, record_id, values))
+        values, ok = _check_fields(number, spec, doc, problems)
+        lines.append(Line(number, spec, record_id, values, ok))
     return lines
 
 
-def _check_fields(number: int, spec: TypeSpec, doc: dict, problems: _Problems) -> dict | None:
+def _check_fields(number: int, spec: TypeSpec, doc: dict, problems: _Problems) -> tuple[dict, bool]:
     ok = True
     unknown = [k for k in doc if spec.field(k) is None]
     if unknown:
@@ -142,7 +155,7 @@ def _check_fields(number: int, spec: TypeSpec, doc: dict, problems: _Problems) -
         except ValueError as exc:
             problems.add(number, f"{fs.name}: {exc}")
             ok = False
-    return values if ok else None
+    return values, ok
 
 
 def _convert(fs: FieldSpec, value):
@@ -216,6 +229,10 @@ def _check_references(session: Session, lines: list[Line], problems: _Problems) 
     for line in lines:
         if line.id in taken[line.spec.type] and line.id not in live[line.spec.type]:
             problems.add(line.number, f"id「{line.id}」は削除済みの {line.spec.type} で使われています。")
+        if line.ok and line.spec.type in APPEND_ONLY and line.id in live[line.spec.type]:
+            stored = records.get(line.spec.entity, line.id)
+            if stored is not None and not _same(stored, line.values):
+                problems.add(line.number, _CONFLICT.format(type=line.spec.type, id=line.id))
         for fs in line.spec.fields:
             if fs.kind != "ref" or fs.name not in line.values:
                 continue
@@ -227,6 +244,10 @@ def _check_references(session: Session, lines: list[Line], problems: _Problems) 
                 owner = household_of(fs.ref, target)
                 if owner is not None and owner != line.values["household_id"]:
                     problems.add(line.number, f"{fs.name}「{target}」は別の世帯（{owner}）のものです。")
+
+
+def _same(stored: dict, values: dict) -> bool:
+    return all(stored.get(k) == v for k, v in values.items())
 
 
 def _household_lookup(session: Session, in_file):
@@ -270,7 +291,7 @@ def _write(session: Session, lines: list[Line]) -> ImportReport:
                 if existing is None:
                     records.append(ent.name, values, vault_id=vault_id, record_id=line.id)
                     report.created[spec.type] += 1
-                elif all(existing.get(k) == v for k, v in values.items()):
+                elif _same(existing, values):
                     report.unchanged[spec.type] += 1
                 else:
                     raise _conflict(line)
@@ -291,8 +312,8 @@ def _write(session: Session, lines: list[Line]) -> ImportReport:
 
 
 def _conflict(line: Line) -> ImportError_:
-    return ImportError_([(line.number, f"{line.spec.type} の id「{line.id}」はすでに別の内容で記録されています"
-                                       "（接触記録・記録は書き換えられません。訂正は amends で新しい行として）。")])
+    # Checked before writing; this stays for a record that arrived (by sync) in between.
+    return ImportError_([(line.number, _CONFLICT.format(type=line.spec.type, id=line.id))])
 
 
 def _vault_for(session: Session, records, spec: TypeSpec, line: Line, values: dict, vaults: dict) -> str:

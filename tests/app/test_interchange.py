@@ -87,6 +87,45 @@ def test_a_contact_cannot_be_rewritten_by_import(session):
     assert session.contacts.contact("C1").summary == "体調確認"
 
 
+def test_every_problem_of_a_file_is_reported_in_one_run(session):
+    # Field errors, references and append-only conflicts are three kinds of check; a file
+    # with all three is reported whole, in line order, so it is fixed in one pass.
+    import_lines(session, dump(MINIMAL))
+    lines = [
+        dict(MINIMAL[2], summary="書き換え"),  # 1: a stored contact with other content
+        {"type": "person", "id": "P2", "household_id": "H404", "name": "a", "kana": "ア", "birth_date": "2000-01-01",
+         "relation": "長男"},  # 2: a household that is nowhere
+        {"type": "note", "id": "N2", "household_id": "H1", "at": "2025-04-02", "text": "x"},  # 3: no offset
+        {"type": "contact", "id": "C2", "household_id": "H9", "at": "2025-04-01T10:00:00+09:00", "kind": "visit",
+         "outcome": "met", "summary": "x"},  # 4: a bad code and a missing household on one line
+    ]
+    before = counts(session)
+    with pytest.raises(ImportError_) as info:
+        import_lines(session, dump(lines))
+    problems = info.value.problems
+    assert [n for n, _ in problems] == [1, 2, 3, 4, 4]
+    assert "別の内容" in problems[0][1] and "H404" in problems[1][1] and "時差" in problems[2][1]
+    last_line = " ".join(reason for _, reason in problems[3:])
+    assert "visit" in last_line and "H9" in last_line
+    assert "問題は 5 件です。" in info.value.message() and "4行目" in info.value.message()
+    assert counts(session) == before
+
+
+def test_a_reference_to_a_line_with_its_own_problem_is_not_reported_twice(session):
+    lines = [dict(MINIMAL[0], next_action_on="someday"), MINIMAL[1]]
+    with pytest.raises(ImportError_) as info:
+        import_lines(session, dump(lines))
+    assert [n for n, _ in info.value.problems] == [1]
+
+
+def test_a_long_list_of_problems_is_cut_and_says_how_many_there_are(session):
+    lines = [{"type": "station", "id": f"S{n}", "name": "", "area": 1} for n in range(60)]
+    with pytest.raises(ImportError_) as info:
+        import_lines(session, dump(lines))
+    assert len(info.value.problems) == 50 and info.value.problems[0][0] == 1
+    assert "問題は 120 件です（最初の 50 件を表示します）。" in info.value.message()
+
+
 def test_a_reference_to_another_households_case_is_refused(session):
     lines = MINIMAL + [
         {"type": "household", "id": "H2", "name": "鈴木家", "address": "北山", "station": "北山"},
