@@ -37,3 +37,13 @@ def household(session):
                                               relation="本人")
     session.households.add_person(h.id, "山田 和子", kana="ヤマダ カズコ", birth_date="1944-03-02", relation="母")
     return h, principal
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long property runs are opt-in (`-m slow`); without it they show as skipped, with why."""
+    if "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="long run: ./run-tests.sh -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -61,12 +61,13 @@ class SyncEngine:
         identity = Identity.from_state(self.local.state())
         self.remote.token = identity.token
         report = Report()
-        identity = self._hello(identity, report)
+        identity, hints = self._hello(identity, report)
         ring = keyring.Keyring(self.local, self.remote, identity, report)
-        ring.refresh_directory()
-        ring.receive_keys()
+        ring.refresh_directory(hints.get("directory_version"))
+        ring.receive_keys(hints.get("keys_after"))
         ring.register_vaults()
-        ring.supply_keys()
+        # Vaults registered just now need copies for the other members whatever /me said.
+        ring.supply_keys(hints.get("keys_needed", True) or report.vaults_registered > 0)
         mover = transfer.Transfer(self.local, self.remote, identity, report, ring, self.progress, self.pull_limit)
         mover.push()
         mover.pull()
@@ -84,7 +85,9 @@ class SyncEngine:
         registered = {v for v, s in self.local.vaults().items() if s.registered}
         return sum(1 for v in self.local.pending_vaults() if v in registered)
 
-    def _hello(self, identity: Identity, report: Report) -> Identity:
+    def _hello(self, identity: Identity, report: Report) -> tuple[Identity, dict]:
+        """The device's status and the org's keys; also the server's hints of what is new, so
+        an idle sync is a handful of small requests."""
         sent = self.local_ms()
         me = self.remote.me()
         received = self.local_ms()
@@ -115,4 +118,5 @@ class SyncEngine:
         identity = Identity.from_state(self.local.state())
         if status != "approved":
             raise DevicePending(403, "device_pending", status)
-        return identity
+        hints = {k: me[k] for k in ("directory_version", "keys_after", "keys_needed") if k in me}
+        return identity, hints

@@ -31,7 +31,14 @@ class Keyring:
 
     # -- directory -----------------------------------------------------------------------
 
-    def refresh_directory(self) -> None:
+    def refresh_directory(self, version: str | None = None) -> None:
+        """The org's devices, verified here; skipped when the server says the list has not
+        changed since last time (the verified copy is kept locally)."""
+        if version is not None and version == self.local.state().get("directory_version"):
+            stored = self.local.devices()
+            if stored:
+                self.trusted = {d["id"]: d for d in stored.values() if d["verified"]}
+                return
         devices = []
         for doc in self.remote.devices():
             device = decode_device(doc)
@@ -40,6 +47,8 @@ class Keyring:
                 self.report.untrusted += 1
             devices.append(device)
         self.local.save_devices(devices)
+        if version is not None:
+            self.local.save_state({"directory_version": version})
         self.trusted = {d["id"]: d for d in devices if d["verified"]}
 
     def sign_key_of(self, device_id: str) -> bytes | None:
@@ -56,11 +65,11 @@ class Keyring:
 
     # -- receiving -----------------------------------------------------------------------
 
-    def receive_keys(self) -> None:
+    def receive_keys(self, newest: int | None = None) -> None:
         state = self.local.state()
         after = int(state.get("keys_cursor", "0"))
-        kinds = {v: s.kind for v, s in self.local.vaults().items()}
-        known_kinds = None
+        if newest is not None and newest <= after:
+            return  # no copy addressed to this device since the last time
         while True:
             doc = self.remote.keys(after)
             entries = doc.get("keys") or []
@@ -74,9 +83,9 @@ class Keyring:
                 if key is None:
                     self.report.untrusted += 1
                     continue
-                if vault_id not in kinds and known_kinds is None:
-                    known_kinds = {v["id"]: v["kind"] for v in self.remote.vaults()}
-                kind = kinds.get(vault_id) or (known_kinds or {}).get(vault_id, "household")
+                kind = str(entry.get("kind", "household"))
+                if kind not in protocol.VAULT_KINDS:
+                    kind = "household"
                 received.append((vault_id, version, key, kind))
             after = max(after, int(doc.get("next", after)))
             self.local.save_keys(received, {"keys_cursor": str(after)})
@@ -135,9 +144,11 @@ class Keyring:
 
     # -- passing on ----------------------------------------------------------------------
 
-    def supply_keys(self) -> None:
+    def supply_keys(self, needed_hint: bool | None = None) -> None:
         """Wrap keys this device holds for member devices that lack them (a newly approved
         device, a member added to a household)."""
+        if needed_hint is False:
+            return
         while True:
             needed = self.remote.keys_needed()
             copies = []

@@ -74,11 +74,13 @@ def add_user(engine: Engine, login: str, org_name: str | None = None, role: str 
         account_id = new_id()
         conn.execute(insert(account).values(id=account_id, org_id=org_id, login=login, role=role,
                                             created_ms=now_ms()))
-        shared = list(conn.scalars(select(vault.c.id).where(vault.c.org_id == org_id,
-                                                             vault.c.kind.in_(p.SHARED_VAULT_KINDS))))
-        for vault_id in shared:
+        # Everyone shares the org's directory, resources and meetings; the office (多機関協働)
+        # belongs to every household too, as it did when each household was registered.
+        kinds = p.VAULT_KINDS if role == "office" else p.SHARED_VAULT_KINDS
+        joined = list(conn.scalars(select(vault.c.id).where(vault.c.org_id == org_id, vault.c.kind.in_(kinds))))
+        for vault_id in joined:
             membership.grant(conn, vault_id, [account_id])
-    return name, len(shared)
+    return name, len(joined)
 
 
 def enrol_code_for(engine: Engine, login: str, org_name: str | None = None, hours: int = 24) -> IssuedCode:

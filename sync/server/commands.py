@@ -88,7 +88,7 @@ def _admin(args: Namespace) -> int:
         elif args.op == "add-user":
             org_name, shared = admin.add_user(engine, args.login, args.org, args.role)
             print(f"組織「{org_name}」に{admin.ROLE_NAMES[args.role]}「{args.login}」を追加しました"
-                  f" (共有ボールト {shared} 件に参加)。")
+                  f"（保管庫 {shared} 件に参加）。")
         elif args.op == "enrol-code":
             _print_code(admin.enrol_code_for(engine, args.login, args.org, args.hours))
         elif args.op == "list-devices":

@@ -6,7 +6,7 @@ mistaken office click nor the store itself can add a reader the org did not sign
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from sync import protocol as p
 
@@ -15,7 +15,7 @@ from .answers import b64, org_json
 from .auth import Caller
 from .errors import conflict, not_found
 from .ids import now_ms
-from .schema import account, device, org, vault
+from .schema import account, device, org, vault, vault_key
 
 
 def me(engine: Engine, caller: Caller) -> dict:
@@ -25,13 +25,32 @@ def me(engine: Engine, caller: Caller) -> dict:
         o = conn.execute(select(org).where(org.c.id == caller.org_id)).one()
         shared = {r.kind: r.id for r in conn.execute(select(vault.c.kind, vault.c.id).where(
             vault.c.org_id == caller.org_id, vault.c.kind.in_(p.SHARED_VAULT_KINDS)))}
+        hints = _hints(conn, caller) if dev.status == "approved" else {}
     return {
         "device": {"id": dev.id, "name": dev.name, "status": dev.status},
         "account": {"id": caller.account_id, "login": caller.login, "role": caller.role},
         "org": org_json(o.id, o.name, o.sign_public, o.box_public, o.keys_signature),
         "shared_vaults": {kind: shared.get(kind) for kind in p.SHARED_VAULT_KINDS},
         "time_ms": now_ms(),
+        **hints,
     }
+
+
+def _hints(conn, caller: Caller) -> dict:
+    """What lets a device skip requests that would answer nothing new: the version of the
+    org's device list, the newest key copy addressed to it, and whether it could supply a key
+    copy another device lacks (docs/sync-protocol.md, GET /v1/me)."""
+    from . import key_store
+
+    devices = conn.execute(select(func.count(), func.max(func.coalesce(device.c.revoked_ms, device.c.approved_ms,
+                                                                        device.c.created_ms)),
+                                  func.sum(func.coalesce(device.c.revoked_ms, 0) + func.coalesce(device.c.approved_ms, 0)))
+                           .join_from(device, account, account.c.id == device.c.account_id)
+                           .where(account.c.org_id == caller.org_id)).one()
+    newest_key = conn.scalar(select(func.max(vault_key.c.id)).where(vault_key.c.recipient == caller.device_id))
+    return {"directory_version": f"{devices[0]}.{devices[1] or 0}.{devices[2] or 0}",
+            "keys_after": int(newest_key or 0),
+            "keys_needed": bool(key_store.needed_rows(conn, caller, limit=1))}
 
 
 def of_org(engine: Engine, caller: Caller) -> list[dict]:

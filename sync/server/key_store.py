@@ -90,11 +90,12 @@ def upload(engine: Engine, caller: Caller, keys: Sequence[KeyUpload]) -> int:
 def for_device(engine: Engine, caller: Caller, after: int) -> dict:
     with db.read(engine) as conn:
         rows = conn.execute(
-            select(vault_key).join_from(vault_key, vault_member,
-                                        access.current_member(caller.account_id, vault_key.c.vault_id))
+            select(vault_key, vault.c.kind).join_from(vault_key, vault_member,
+                                                      access.current_member(caller.account_id, vault_key.c.vault_id))
+            .join(vault, vault.c.id == vault_key.c.vault_id)
             .where(vault_key.c.recipient == caller.device_id, vault_key.c.id > after)
             .order_by(vault_key.c.id).limit(p.MAX_KEYS_PER_REQUEST)).all()
-    keys = [{"id": r.id, "vault_id": r.vault_id, "key_version": r.key_version, "wrapped": r.wrapped,
+    keys = [{"id": r.id, "vault_id": r.vault_id, "kind": r.kind, "key_version": r.key_version, "wrapped": r.wrapped,
              "wrapped_by": r.wrapped_by} for r in rows]
     return {"keys": keys, "next": rows[-1].id if rows else after}
 
@@ -112,6 +113,12 @@ def recovery_copies(engine: Engine, caller: Caller, vault_id: str) -> list[dict]
 def needed(engine: Engine, caller: Caller) -> list[dict]:
     """Copies this device can supply: approved devices of current members lacking the current
     key version of a vault whose current key version this device holds."""
+    with db.read(engine) as conn:
+        rows = needed_rows(conn, caller)
+    return [{"vault_id": r.id, "key_version": r.key_version, "device_id": r.device_id} for r in rows]
+
+
+def needed_rows(conn: Connection, caller: Caller, limit: int = p.MAX_KEYS_PER_REQUEST) -> list:
     mine, have = vault_key.alias("mine"), vault_key.alias("have")
     others = vault_member.alias("others")
     query = (
@@ -124,7 +131,5 @@ def needed(engine: Engine, caller: Caller) -> list[dict]:
         .outerjoin(have, and_(have.c.vault_id == vault.c.id, have.c.key_version == vault.c.key_version,
                               have.c.recipient == device.c.id))
         .where(have.c.id.is_(None), vault.c.org_id == caller.org_id)
-        .order_by(vault.c.id, device.c.id).limit(p.MAX_KEYS_PER_REQUEST))
-    with db.read(engine) as conn:
-        rows = conn.execute(query).all()
-    return [{"vault_id": r.id, "key_version": r.key_version, "device_id": r.device_id} for r in rows]
+        .order_by(vault.c.id, device.c.id).limit(limit))
+    return conn.execute(query).all()

@@ -77,10 +77,24 @@ def test_upload_is_all_or_nothing(org, worker):
     assert second.get("/v1/keys").json()["keys"] == []
 
 
+def test_an_office_account_added_later_joins_every_vault(org, worker):
+    vault_id, _ = worker.register_vault()
+    office2 = org.member("kobayashi", role="office")
+    logins = {m["login"] for m in office2.get(f"/v1/vaults/{vault_id}/members").json()["members"]}
+    assert logins == {"tanaka", "office", "kobayashi"}
+
+
 def test_office_may_supply_a_copy_from_the_recovery_key_without_being_a_member(org, worker):
+    from sqlalchemy import delete, select
+
+    from sync.server.schema import account, vault_member
+
     second = org.member("tanaka", new_account=False)
     vault_id, _ = worker.register_vault()
-    office2 = org.member("kobayashi", role="office")  # joined after the vault: not a member
+    office2 = org.member("kobayashi", role="office")
+    with org.engine.begin() as conn:  # no longer a member of this household (e.g. removed)
+        conn.execute(delete(vault_member).where(vault_member.c.vault_id == vault_id, vault_member.c.account_id.in_(
+            select(account.c.id).where(account.c.login == "kobayashi"))))
     assert office2.get(f"/v1/vaults/{vault_id}/members").status_code == 403
     resp = office2.upload_key(vault_id, second.id)
     assert resp.status_code == 200 and resp.json() == {"stored": 1}

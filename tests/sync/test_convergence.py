@@ -102,7 +102,8 @@ def test_devices_converge_through_the_central_store(central, seed, size, steps):
 
 
 @pytest.mark.slow
-@settings(max_examples=3000, deadline=None,
+@pytest.mark.timeout(4 * 3600)
+@settings(max_examples=2000, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(3, 6), steps=st.integers(20, 80))
 def test_devices_converge_through_the_central_store_long(central, seed, size, steps):
