@@ -14,20 +14,30 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sync.client import enrolment
 from tests.sync.conftest import household_state
 
-CI_EXAMPLES = 10
+CI_EXAMPLES = 500
 
 
 def _fleet(central, rng: random.Random, size: int):
+    """An office and size-1 laptops, all approved, all sharing two households. Approvals and
+    grants are batched into two office syncs (what SyncService.approve/assign do one by one)."""
     org = f"市{uuid.uuid4().hex[:8]}"
     office = central.office(org=org)
-    workers = [central.worker(office, f"w{uuid.uuid4().hex[:8]}", org=org) for _ in range(size - 1)]
     station = office.directory.add_station("中央")
     homes = [office.households.create(name, "みその市本町", station.id) for name in ("山田家", "佐藤家")]
-    office.sync.run()
+    workers = [central.worker(office, f"w{uuid.uuid4().hex[:8]}", org=org, approve=False) for _ in range(size - 1)]
+    identity = office.sync.identity()
+    remote = office.sync.remote(identity)
     for worker in workers:
-        office.sync.assign([h.id for h in homes], worker.sync.identity().login)
+        keys = worker.sync.identity().keys
+        enrolment.approve(identity, remote, keys.fingerprint)
+    office.sync.run()  # registers the households, hands the shared vaults' keys to the laptops
+    for worker in workers:
+        for home in homes:
+            remote.grant(office.households.get(home.id).vault_id, worker.sync.identity().login)
+    office.sync.run()  # hands over the households' keys
     for worker in workers:
         worker.sync.run()
     return [office, *workers], [h.id for h in homes]

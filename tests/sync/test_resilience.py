@@ -4,6 +4,7 @@ that arrive after the envelopes, clocks 48 hours off, and steps made impossible 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import httpx
 import pytest
@@ -219,6 +220,7 @@ def test_a_visit_logged_offline_on_a_case_closed_elsewhere_is_kept_and_flagged(c
     office.sync.assign(home.id, "sato")
     laptop.sync.run()
     visit = laptop.contacts.log_contact(home.id, kind="home_visit", outcome="met", summary="本人と面談（オフライン）")
+    time.sleep(0.005)  # people act milliseconds apart at least; within one, the stamps' order is a coin toss
     _move(office, home.id, case_id, "in_support", "closed")  # meanwhile, at the office
     office.sync.run()
     laptop.sync.run()

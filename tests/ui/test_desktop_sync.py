@@ -3,6 +3,8 @@ offline without losing anything, shows what a merge flagged, and the office appr
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from PySide6.QtWidgets import QPushButton
@@ -94,6 +96,7 @@ def test_a_flag_from_a_merge_is_shown_on_the_household_until_seen(qtbot, central
     office.sync.assign(home.id, "sato")
     laptop.sync.run()
     laptop.contacts.log_contact(home.id, kind="home_visit", outcome="met", summary="本人と面談（オフライン）")
+    time.sleep(0.005)  # see tests/sync/test_resilience.py
     _move(office, home.id, case_id, "in_support", "closed")
     office.sync.run()
     w = _window(qtbot, laptop)
