@@ -6,16 +6,18 @@ mistaken office click nor the store itself can add a reader the org did not sign
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select, update
+import hashlib
+
+from sqlalchemy import Connection, Engine, select, update
 
 from sync import protocol as p
 
-from . import db, signatures
+from . import db, key_store, signatures
 from .answers import b64, org_json
 from .auth import Caller
 from .errors import conflict, not_found
 from .ids import now_ms
-from .schema import account, device, org, vault, vault_key
+from .schema import account, device, org, vault
 
 
 def me(engine: Engine, caller: Caller) -> dict:
@@ -36,21 +38,25 @@ def me(engine: Engine, caller: Caller) -> dict:
     }
 
 
-def _hints(conn, caller: Caller) -> dict:
+def _hints(conn: Connection, caller: Caller) -> dict:
     """What lets a device skip requests that would answer nothing new: the version of the
     org's device list, the newest key copy addressed to it, and whether it could supply a key
     copy another device lacks (docs/sync-protocol.md, GET /v1/me)."""
-    from . import key_store
-
-    devices = conn.execute(select(func.count(), func.max(func.coalesce(device.c.revoked_ms, device.c.approved_ms,
-                                                                        device.c.created_ms)),
-                                  func.sum(func.coalesce(device.c.revoked_ms, 0) + func.coalesce(device.c.approved_ms, 0)))
-                           .join_from(device, account, account.c.id == device.c.account_id)
-                           .where(account.c.org_id == caller.org_id)).one()
-    newest_key = conn.scalar(select(func.max(vault_key.c.id)).where(vault_key.c.recipient == caller.device_id))
-    return {"directory_version": f"{devices[0]}.{devices[1] or 0}.{devices[2] or 0}",
-            "keys_after": int(newest_key or 0),
+    return {"directory_version": _directory_version(conn, caller.org_id),
+            "keys_after": key_store.newest_for(conn, caller),
             "keys_needed": bool(key_store.needed_rows(conn, caller, limit=1))}
+
+
+def _directory_version(conn: Connection, org_id: str) -> str:
+    """A digest of every device's id and status: it changes exactly when the list a device
+    verifies changes (a device enrolled, approved or revoked), whatever set the status. A device
+    that misses such a change would never wrap keys for a newly approved colleague."""
+    digest = hashlib.sha256()
+    for row in conn.execute(select(device.c.id, device.c.status)
+                            .join_from(device, account, account.c.id == device.c.account_id)
+                            .where(account.c.org_id == org_id).order_by(device.c.id)):
+        digest.update(f"{row.id}:{row.status}\n".encode("ascii"))
+    return digest.hexdigest()[:32]
 
 
 def of_org(engine: Engine, caller: Caller) -> list[dict]:

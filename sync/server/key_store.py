@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy import Connection, Engine, and_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync import protocol as p
@@ -87,13 +87,24 @@ def upload(engine: Engine, caller: Caller, keys: Sequence[KeyUpload]) -> int:
                             for k in keys])
 
 
+def _addressed_to(caller: Caller, *columns):
+    """Copies for this device, of vaults its account is a current member of."""
+    return (select(*columns)
+            .join_from(vault_key, vault_member, access.current_member(caller.account_id, vault_key.c.vault_id))
+            .where(vault_key.c.recipient == caller.device_id))
+
+
+def newest_for(conn: Connection, caller: Caller) -> int:
+    """The id of the newest copy GET /v1/keys would hand this device (0 for none)."""
+    return int(conn.scalar(_addressed_to(caller, func.max(vault_key.c.id))) or 0)
+
+
 def for_device(engine: Engine, caller: Caller, after: int) -> dict:
     with db.read(engine) as conn:
         rows = conn.execute(
-            select(vault_key, vault.c.kind).join_from(vault_key, vault_member,
-                                                      access.current_member(caller.account_id, vault_key.c.vault_id))
+            _addressed_to(caller, vault_key, vault.c.kind)
             .join(vault, vault.c.id == vault_key.c.vault_id)
-            .where(vault_key.c.recipient == caller.device_id, vault_key.c.id > after)
+            .where(vault_key.c.id > after)
             .order_by(vault_key.c.id).limit(p.MAX_KEYS_PER_REQUEST)).all()
     keys = [{"id": r.id, "vault_id": r.vault_id, "kind": r.kind, "key_version": r.key_version, "wrapped": r.wrapped,
              "wrapped_by": r.wrapped_by} for r in rows]
