@@ -23,9 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     def with_store(sub: argparse.ArgumentParser, suppress: bool = False) -> argparse.ArgumentParser:
+        # Without --data the current folder is the data folder: `yorisoi-server serve` in an
+        # empty folder just works (SQLite there, migrated on start).
         default = argparse.SUPPRESS if suppress else None
-        sub.add_argument("--data", metavar="DIR", required=not suppress, default=default,
-                         help="データディレクトリ (SQLite ファイル、証明書、ログ、設定)")
+        sub.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS if suppress else ".",
+                         help="データディレクトリ (SQLite ファイル、証明書、ログ、設定。既定: 今のフォルダ)")
         sub.add_argument("--db", metavar="URL", default=default,
                          help="postgresql://… (省略時は DIR/central.db、前回の --db を DIR/server.json に記憶)")
         return sub
@@ -40,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_store(commands.add_parser("migrate", help="データベースを最新の形にする"))
 
     cert = commands.add_parser("make-cert", help="自己署名証明書を DIR/tls に作る")
-    cert.add_argument("--data", metavar="DIR", required=True)
+    cert.add_argument("--data", metavar="DIR", default=".", help="データディレクトリ (既定: 今のフォルダ)")
     cert.add_argument("--host", action="append", default=[], metavar="NAME", help="サーバーの名前または IP (複数可)")
     cert.add_argument("--force", action="store_true", help="既存の証明書を置き換える")
 

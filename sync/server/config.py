@@ -74,7 +74,12 @@ def resolve_db_url(data: Path, cli_db: str | None) -> str:
     remembered = _remembered(data)
     if remembered:
         return _checked(remembered)
-    return db.sqlite_url(str(data / SQLITE_FILE))
+    path = data / SQLITE_FILE
+    if not path.exists():
+        # Owner-only from the first byte (SQLite's WAL and -shm files take the same mode): the
+        # store holds only ciphertext, but who belongs to which household is still the city's.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    return db.sqlite_url(str(path))
 
 
 def _checked(url: str) -> str:

@@ -98,11 +98,11 @@ def test_a_client_that_does_not_trust_the_certificate_cannot_connect(server):
         stranger.get(f"https://127.0.0.1:{port}/v1/health")
 
 
-def test_plain_http_serve_on_loopback_warns(tmp_path):
+def test_serve_without_options_in_an_empty_folder_runs_on_loopback_with_a_warning(tmp_path):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sync.server", "serve", "--data", str(tmp_path / "d"),
-                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    (tmp_path / "d").mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "sync.server", "serve", "--port", str(port)],
+                            cwd=tmp_path / "d", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -118,3 +118,4 @@ def test_plain_http_serve_on_loopback_warns(tmp_path):
         output = proc.communicate(timeout=10)[0]
     assert "警告" in output and "TLS" in output and f"http://127.0.0.1:{port}/" in output
     assert Path(tmp_path / "d" / "central.db").exists()
+    assert Path(tmp_path / "d" / "central.db").stat().st_mode & 0o077 == 0  # owner only
