@@ -43,6 +43,10 @@ MISSING_MARK = "〓"  # the printer's sign for a character there is no type for
 # Characters that have no ink of their own: joiners and variation selectors shape the
 # character before them and are not printed separately.
 INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF} | set(range(0xFE00, 0xFE10)) | set(range(0xE0100, 0xE01F0))
+# Line breaks are layout (the wrapper breaks lines there), not characters to find a glyph for.
+LINE_BREAKS = {0x0A, 0x0D}
+TAB = "\t"
+TAB_SPACES = "    "  # a tab typed in an answer prints as the gap it made on screen, not as 〓
 
 
 class FontNotFound(Exception):
@@ -100,9 +104,11 @@ class FontChain:
         """Text cut into (font, piece) runs; missing characters become 〓 in the main font."""
         out: list[tuple[str, str]] = []
         for ch in text:
-            if ord(ch) in INVISIBLE:
+            if ord(ch) in INVISIBLE or ord(ch) in LINE_BREAKS:
                 continue
-            font = self.font_for(ch)
+            if ch == TAB:
+                ch = TAB_SPACES
+            font = self.font_for(ch[0])
             if font is None:
                 font, ch = self.main.name, MISSING_MARK
             if out and out[-1][0] == font:
@@ -112,14 +118,17 @@ class FontChain:
         return out
 
     def missing(self, text: str) -> set[str]:
-        return {ch for ch in text if ord(ch) not in INVISIBLE and self.font_for(ch) is None}
+        return {ch for ch in text if ord(ch) not in INVISIBLE and ord(ch) not in LINE_BREAKS and ch != TAB
+                and self.font_for(ch) is None}
 
     def char_width(self, ch: str, size: float) -> float:
         key = (ch, size)
         width = self._widths.get(key)
         if width is None:
-            if ord(ch) in INVISIBLE:
+            if ord(ch) in INVISIBLE or ord(ch) in LINE_BREAKS:
                 width = 0.0
+            elif ch == TAB:
+                width = pdfmetrics.stringWidth(TAB_SPACES, self.main.name, size)
             else:
                 font = self.font_for(ch)
                 width = pdfmetrics.stringWidth(ch if font else MISSING_MARK, font or self.main.name, size)

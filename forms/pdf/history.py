@@ -54,7 +54,7 @@ def render_history(entries: list[HistoryEntry], ctx: RenderContext, *, period: s
                  (CORRECTION if entry.correction else "") + entry.content, entry.next)
         cells = []
         for text, width in zip(texts, widths, strict=True):
-            missing |= fonts.missing(text.replace("\n", ""))  # a line break is layout, not a glyph
+            missing |= fonts.missing(text)
             cells.append(lines_for(fonts, text, width) if text else [])
         rows.append(cells)
     blocks = section_band(fonts, "経過", "訂正は、訂正した記録のすぐ下に「↳（訂正）」として印刷しています（元の記録も残します）。")

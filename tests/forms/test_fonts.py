@@ -3,11 +3,14 @@ printed as 〓 and reported, never silently dropped."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from forms.formset import load_form_set
 from forms.pdf.fonts import FontNotFound, font_chain
 from forms.pdf.render import render
+from tests.forms.pdf_tools import needs_poppler, text_of
 from tests.forms.samples import context
 
 
@@ -35,3 +38,20 @@ def test_a_character_no_font_has_is_reported():
     plan = load_form_set().current("2-1")
     result = render(plan, {"direction": "記号\U0010fffdあり"}, context())
     assert result.missing == {"\U0010fffd"}
+
+
+@needs_poppler
+def test_line_breaks_and_tabs_are_layout_not_missing_characters(tmp_path):
+    plan = load_form_set().current("2-1")
+    result = render(plan, {"direction": "一行目\r\n二行目\n項目\t内容"}, context())
+    assert result.missing == set()  # no 「〓 で印刷しました: U+000A」
+    text = text_of(result.pdf, tmp_path)
+    assert "〓" not in text and "二行目" in text
+    assert re.search(r"項目 +内容", text)  # the tab printed as a gap
+
+
+def test_a_tab_is_as_wide_as_four_spaces():
+    chain = font_chain()
+    assert chain.char_width("\t", 10) == pytest.approx(4 * chain.char_width(" ", 10))
+    assert chain.runs("a\tb") == [(chain.main.name, "a    b")]
+    assert chain.missing("a\nb\tc\r") == set()
