@@ -28,6 +28,9 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except EOFError:  # Ctrl+D at a question: the answer never came, so nothing was done
+        print("\nyorisoi: 入力が終わったため中止しました。何も変更していません。", file=sys.stderr)
+        return EXIT_REFUSED
     except Exception as exc:  # the last line of defence: words, never a traceback
         from ui.cli.report import fail
 
