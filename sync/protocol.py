@@ -15,9 +15,11 @@ PROTOCOL = 1
 PREFIX = "/v1"
 
 # Identifiers chosen by devices (vault and envelope ids) and by the server (org, account,
-# device ids): lowercase base32 or hex, never anything a path or a log could misread.
-ID_PATTERN = re.compile(r"^[a-z0-9]{8,64}\Z")
-LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}\Z")
+# device ids): lowercase base32 or hex, never anything a path or a log could misread. The
+# patterns also feed pydantic (Rust regex: `$` is the end of the text); in Python use fullmatch,
+# since re.match with `$` would accept a trailing newline.
+ID_PATTERN = re.compile(r"^[a-z0-9]{8,64}$")
+LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 VAULT_KINDS = ("household", "directory", "resources", "meetings")
 SHARED_VAULT_KINDS = ("directory", "resources", "meetings")
