@@ -46,9 +46,8 @@ def sync(args) -> int:
             log.info("sync unreachable: %s", exc.reason)
             return 1
         status = session.sync.status()
-    say(f"送信: 変更 {report.pushed_changes} 件（封筒 {report.pushed_envelopes}）、"
-        f"受信: 封筒 {report.pulled_envelopes}（レコード {report.merged_records}）、"
-        f"鍵: 受信 {report.keys_received}・提供 {report.keys_supplied}")
+    say(f"送った変更: {report.pushed_changes} 件、受け取った記録: {report.merged_records} 件"
+        f"（{report.pulled_envelopes} 回分）、鍵: 受け取り {report.keys_received}・渡した {report.keys_supplied}")
     if report.households:
         say(f"  更新された世帯: {len(report.households)}")
     if status.open_flags:
