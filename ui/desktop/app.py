@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import profiles
-from ui.desktop import fonts
+from ui.desktop import fonts, translations
 from ui.desktop.i18n import tr
 
 
@@ -22,11 +22,9 @@ def make_application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("yorisoi")
     app.setApplicationDisplayName("寄り添い")
-    # Qt's own dialogs (file chooser, buttons) in Japanese; our strings are Japanese already.
-    translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Japanese), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    if not app.property("yorisoi-translations"):  # once per process, however often this is called
+        translations.install(app)
+        app.setProperty("yorisoi-translations", True)
     return app
 
 

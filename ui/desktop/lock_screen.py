@@ -11,11 +11,11 @@ from app import profiles
 from app.errors import describe
 from storage.errors import UnlockThrottled, WrongPassphrase
 from ui.desktop import runner
-from ui.desktop.i18n import tr
+from ui.desktop.i18n import N_, tr
 
-REASONS = {"idle": "しばらく操作がなかったため、画面をロックしました。",
-           "sleep": "パソコンがスリープしていたため、画面をロックしました。",
-           "manual": "画面をロックしました。"}
+REASONS = {"idle": N_("しばらく操作がなかったため、画面をロックしました。"),
+           "sleep": N_("パソコンがスリープしていたため、画面をロックしました。"),
+           "manual": N_("画面をロックしました。")}
 
 
 class LockScreen(QWidget):

@@ -26,9 +26,9 @@ from app.session import Session
 from forms.wareki import format_wareki
 from ui.desktop import runner
 from ui.desktop.forms.form_screen import FormScreen
-from ui.desktop.i18n import tr
+from ui.desktop.i18n import N_, tr
 
-COLUMNS = ("様式", "名称", "状態", "版", "作成日", "完成日", "確認")
+COLUMNS = (N_("様式"), N_("名称"), N_("状態"), N_("版"), N_("作成日"), N_("完成日"), N_("確認"))
 
 
 class HouseholdForms(QWidget):

@@ -12,11 +12,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.vocab import Field, Stage
 from forms.wareki import format_wareki
 from storage.household_list import FIELD_COLUMNS, HouseholdRow
-from ui.desktop.i18n import label, label_of, tr
+from ui.desktop.i18n import N_, label, label_of, tr
 
 PAGE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-FIELD_SHORT = {"is_elderly": "高", "is_disabled": "障", "is_child": "子", "is_hardship": "困", "is_welfare": "保"}
+FIELD_SHORT = {"is_elderly": N_("高"), "is_disabled": N_("障"), "is_child": N_("子"), "is_hardship": N_("困"), "is_welfare": N_("保")}
 
 
 def columns() -> tuple[str, ...]:

@@ -27,11 +27,11 @@ from storage.household_list import HouseholdQuery
 from ui.desktop import runner
 from ui.desktop.households.list_model import ID_ROLE, HouseholdListModel
 from ui.desktop.households.search_results import SearchResultsList
-from ui.desktop.i18n import label, tr
+from ui.desktop.i18n import N_, label, tr
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 100
-SCOPES = (("first", "自分の担当を先に"), ("mine", "自分の担当のみ"))
+SCOPES = (("first", N_("自分の担当を先に")), ("mine", N_("自分の担当のみ")))
 
 
 class HouseholdListPage(QWidget):

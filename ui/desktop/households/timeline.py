@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QListWidgetItem
 
 from app.services.timeline import TimelineItem
 from forms.wareki import format_wareki
-from ui.desktop.i18n import tr
+from ui.desktop.i18n import N_, tr
 from ui.desktop.widgets.rich_list import HTML_ROLE, INDENT_ROLE, RichList
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 5
-KIND_LABELS = {"contact": "接触", "note": "記録", "event": "経過", "consent": "同意", "form": "様式",
-               "decision": "会議"}
+KIND_LABELS = {"contact": N_("接触"), "note": N_("記録"), "event": N_("経過"), "consent": N_("同意"), "form": N_("様式"),
+               "decision": N_("会議")}
 KIND_COLOURS = {"contact": "#1a5fb4", "note": "#333333", "event": "#6b3fa0", "consent": "#1e7b34",
                 "form": "#8a5a00", "decision": "#b3261e"}
 AMENDABLE = ("contact", "note")
