@@ -138,3 +138,41 @@ def test_the_forms_tab_prints_the_contact_history_in_the_background(qtbot, sessi
     qtbot.waitUntil(lambda: panel.history_button.isEnabled(), timeout=10000)
     assert "PDF を作成しました" in panel.message.text()
     assert "電話で近況を聞いた" in text_of(out.read_bytes(), tmp_path)
+
+
+@needs_poppler
+def test_pdf_export_from_the_form_screen_runs_off_the_ui_thread(qtbot, session, household_case, tmp_path,
+                                                                 monkeypatch):
+    import threading
+
+    import ui.desktop.forms.form_screen as module
+
+    h, *_ = household_case
+    threads = []
+    real = module.export_pdf
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "export_pdf", recording)
+    screen = FormScreen(session, h.id, forms.PLAN)
+    qtbot.addWidget(screen)
+    screen.rows["direction"].editor.set_value("急がず段階的に")
+    screen.save_draft()
+    out = tmp_path / "plan.pdf"
+    with qtbot.waitSignal(screen.pdf_written, timeout=10000):
+        screen.export_to(str(out))
+        assert not screen.pdf_button.isEnabled()  # the window stays live while the worker renders
+    assert threads and threads[0] is not threading.main_thread()
+    assert screen.pdf_button.isEnabled() and "PDF を作成しました" in screen.banner.text()
+    assert "急がず段階的に" in text_of(out.read_bytes(), tmp_path)
+
+
+def test_a_pdf_that_cannot_be_made_is_said_in_the_banner(qtbot, session, household_case, tmp_path):
+    h, *_ = household_case
+    screen = FormScreen(session, h.id, forms.PLAN)
+    qtbot.addWidget(screen)
+    screen.export_to(str(tmp_path / "no-such-folder" / "plan.pdf"))
+    qtbot.waitUntil(screen.pdf_button.isEnabled, timeout=10000)
+    assert "PDF を作成できません" in screen.banner.text() and "フォルダがありません" in screen.banner.text()

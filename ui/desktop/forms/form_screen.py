@@ -10,7 +10,8 @@ What is typed is saved as an encrypted draft a second after each pause (``sessio
 restored if the window closed or crashed before saving, and never rewritten: saving keeps
 unreadable values as typed beside their message. A form a meeting approved opens read-only.
 
-Signals: ``saved(record_id)`` after a save, ``closed()`` when the user closes it.
+Signals: ``saved(record_id)`` after a save, ``closed()`` when the user closes it,
+``pdf_written(path)`` when a PDF made in the background is on disk.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -38,6 +38,7 @@ from app.printing import export_pdf
 from app.services.form_filling import OpenForm
 from app.session import Session
 from forms.validation import Problem
+from ui.desktop import runner
 from ui.desktop.forms.editors import FieldEditor, Names, make_editor
 from ui.desktop.forms.table_editor import TableEditor
 from ui.desktop.i18n import tr
@@ -88,6 +89,7 @@ class FieldRow(QFrame):
 class FormScreen(QWidget):
     saved = Signal(str)
     closed = Signal()
+    pdf_written = Signal(str)
 
     def __init__(self, session: Session, household_id: str, form_id: str | None = None, *,
                  record_id: str | None = None, variant: str | None = None, parent=None) -> None:
@@ -274,19 +276,30 @@ class FormScreen(QWidget):
         self._refresh_visibility()
 
     def export_to(self, path: str) -> None:
-        printed = export_pdf(self.session, self.household_id, self.opened.record.form_id, path,
-                             record_id=self.opened.record.id)
-        self._say(tr("PDF を作成しました（{pages}ページ）: {path}　個人情報を含むため、取扱いに注意してください。").format(pages=printed.pages, path=printed.path))
+        """Rendering and writing a long form takes a moment: done on a worker thread (its own
+        database connection), the window stays responsive, the result is said in the banner."""
+        self.pdf_button.setEnabled(False)
+        self._say(tr("PDF を作成しています…"))
+        session, household_id, record = self.session, self.household_id, self.opened.record
+
+        def done(printed) -> None:
+            self.pdf_button.setEnabled(True)
+            self._say(tr("PDF を作成しました（{pages}ページ）: {path}　個人情報を含むため、取扱いに注意してください。")
+                      .format(pages=printed.pages, path=printed.path))
+            self.pdf_written.emit(str(printed.path))
+
+        def failed(exc: Exception) -> None:
+            self.pdf_button.setEnabled(True)
+            self._say(tr("PDF を作成できません: {reason}").format(reason=describe(exc)))
+
+        runner.run(lambda: export_pdf(session, household_id, record.form_id, path, record_id=record.id), done, failed)
 
     def choose_pdf(self) -> None:
         if self.opened.editable:
             self._save(complete=False)  # the PDF shows what is on the screen now
         path, _ = QFileDialog.getSaveFileName(self, tr("PDF の保存先"), f"{self.definition.short_title}.pdf", "PDF (*.pdf)")
         if path:
-            try:
-                self.export_to(path)
-            except AppError as exc:
-                QMessageBox.warning(self, tr("PDF を作成できません"), describe(exc))
+            self.export_to(path)
 
     def close_screen(self) -> None:
         if self._autosave.isActive():
