@@ -33,17 +33,28 @@ class FlagView:
 
 
 def check(records, household_ids) -> int:
-    """Raise flags for these households in the caller's transaction; returns how many are new."""
+    """Raise flags for these households in the caller's transaction; returns how many are new.
+    A few bulk reads whatever the number of households (a first pull touches thousands)."""
+    cases = records.find_in("case", "household_id", sorted(household_ids))
+    events: dict[str, list[dict]] = {}
+    for event in records.find_in("case_event", "case_id", [c["id"] for c in cases], order_by="stamp"):
+        events.setdefault(event["case_id"], []).append(event)
+    for chain in events.values():
+        chain.sort(key=lambda e: (e["stamp"], e["id"]))
+    ended = {c["id"]: c for c in cases if c["stage"] in END_STAGES}
+    written: dict[str, list[dict]] = {}
+    for entity in ("contact", "note"):
+        for item in records.find_in(entity, "case_id", list(ended)):
+            written.setdefault(item["case_id"], []).append(item)
     new = 0
-    for household_id in sorted(household_ids):
-        for case in records.find("case", household_id=household_id):
-            new += _check_case(records, household_id, case)
+    for case in cases:
+        new += _check_case(records, case, events.get(case["id"], []), written.get(case["id"], []))
     return new
 
 
-def _check_case(records, household_id: str, case: dict) -> int:
+def _check_case(records, case: dict, events: list[dict], written: list[dict]) -> int:
     new = 0
-    events = records.find("case_event", case_id=case["id"], order_by="stamp")
+    household_id = case["household_id"]
     for previous, event in zip(events, events[1:], strict=False):
         if event["from_stage"] != previous["to_stage"]:
             new += flags.raise_flag(records.conn, household_id=household_id, case_id=case["id"],
@@ -55,11 +66,10 @@ def _check_case(records, household_id: str, case: dict) -> int:
         return new
     end = ending[-1]
     ended_on = (case.get("ended_on") or end["at"] or "")[:10]
-    for entity in ("contact", "note"):
-        for item in records.find(entity, case_id=case["id"]):
-            if item["stamp"] < end["stamp"] and (item["at"] or "")[:10] >= ended_on:
-                new += flags.raise_flag(records.conn, household_id=household_id, case_id=case["id"],
-                                        kind="after_end", record_id=item["id"])
+    for item in written:
+        if item["stamp"] < end["stamp"] and (item["at"] or "")[:10] >= ended_on:
+            new += flags.raise_flag(records.conn, household_id=household_id, case_id=case["id"],
+                                    kind="after_end", record_id=item["id"])
     return new
 
 

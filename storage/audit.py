@@ -75,6 +75,29 @@ def append(
     return seq
 
 
+def append_many(conn, rows: list[dict], at: str | None = None) -> None:
+    """Several entries at once (a sync page touching many households): the same chain, one
+    read and one write of its head."""
+    if not rows:
+        return
+    seq, prev = _head(conn)
+    at = at or datetime.now(UTC).isoformat(timespec="seconds")
+    values = []
+    for row in rows:
+        seq += 1
+        what = (row["actor"], row["action"], row.get("entity"), row.get("entity_id"), row.get("household_id"),
+                row.get("detail"))
+        prev = _digest(prev, seq, at, *what)
+        values.append((seq, at, *what, prev))
+    conn.executemany(
+        "INSERT INTO audit (seq, at, actor, action, entity, entity_id, household_id, detail, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (HEAD_KEY, f"{seq}:{prev}"),
+    )
+
+
 def verify(conn) -> list[str]:
     """Problems found in the chain, in Japanese for `yorisoi check`; empty when it is intact."""
     problems: list[str] = []

@@ -7,7 +7,8 @@ operations arrive in. Append-only records (contacts, notes, consent, case events
 once by id and never changed. A tombstone is the field ``deleted`` like any other.
 
 Received operations are not captured as local changes: they are already in the central log.
-New records are written in bulk (the initial pull of a station is mostly new records).
+A page of envelopes is applied entity by entity in bulk (one lookup, one insert, one index
+write per entity per page), because a station's first pull is ten thousand small envelopes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class UnknownOperation(ValueError):
 @dataclass
 class MergeResult:
     households: set[str] = field(default_factory=set)
+    # (household, author) pairs, for the audit log: who changed which household.
+    touched: set[tuple[str, str]] = field(default_factory=set)
     shared: bool = False
     inserted: int = 0
     updated: int = 0
@@ -38,59 +41,70 @@ class MergeResult:
     max_stamp: str = ""
 
 
-def apply(conn, vault_id: str, ops: list, result: MergeResult | None = None) -> MergeResult:
+def apply(conn, vault_id: str, ops: list, result: MergeResult | None = None, author: str = "") -> MergeResult:
     """Apply one envelope's operations in the caller's transaction."""
+    return apply_batch(conn, [(vault_id, author, ops)], result)
+
+
+def apply_batch(conn, envelopes, result: MergeResult | None = None) -> MergeResult:
+    """Apply several envelopes' operations, given as (vault, author, ops), in the caller's
+    transaction. UnknownOperation leaves partial work behind: the caller rolls it back."""
     result = result or MergeResult()
     by_entity: dict[str, list] = defaultdict(list)
-    for op in ops:
-        if not isinstance(op, list) or len(op) < 4 or op[1] not in ENTITIES:
-            raise UnknownOperation(f"operation {op[:2] if isinstance(op, list) else type(op).__name__}")
-        by_entity[op[1]].append(op)
-    for name, entity_ops in by_entity.items():
+    for vault_id, author, ops in envelopes:
+        if not isinstance(ops, list):
+            raise UnknownOperation("operations")
+        for op in ops:
+            if not isinstance(op, list) or len(op) != 5 or op[1] not in ENTITIES or not isinstance(op[2], str):
+                raise UnknownOperation(f"operation {op[:2] if isinstance(op, list) else type(op).__name__}")
+            by_entity[op[1]].append((vault_id, author, op))
+    for name, items in by_entity.items():
         ent = ENTITIES[name]
         if ent.append_only:
-            _append(conn, ent, vault_id, entity_ops, result)
+            _append(conn, ent, items, result)
         else:
-            _register(conn, ent, vault_id, entity_ops, result)
+            _register(conn, ent, items, result)
     return result
 
 
 def _existing(conn, ent: Entity, ids: list[str], columns: str) -> dict[str, tuple]:
     found: dict[str, tuple] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start:start + _CHUNK]
         for row in conn.execute(
                 f"SELECT {columns} FROM {ent.table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
             found[row[0]] = row
     return found
 
 
-def _note(result: MergeResult, ent: Entity, row: dict) -> None:
+def _note(result: MergeResult, ent: Entity, row: dict, author: str) -> None:
     if ent.household_key is None:
         result.shared = True
-    else:
-        household = row.get(ent.household_key)
-        if household:
-            result.households.add(household)
+        return
+    household = row.get(ent.household_key)
+    if household:
+        result.households.add(household)
+        result.touched.add((household, author))
 
 
-def _append(conn, ent: Entity, vault_id: str, ops: list, result: MergeResult) -> None:
-    known = _existing(conn, ent, [op[2] for op in ops], "id")
+def _append(conn, ent: Entity, items: list, result: MergeResult) -> None:
+    known = _existing(conn, ent, [op[2] for _, _, op in items], "id")
     allowed = set(ent.fields)
     rows, docs = [], []
-    for op in ops:
-        if op[0] != "a" or len(op) != 5 or not isinstance(op[4], dict) or not isinstance(op[3], str):
-            raise UnknownOperation(f"{ent.name} operation")
+    for vault_id, author, op in items:
         _, _, record_id, stamp, values = op
+        if op[0] != "a" or not isinstance(values, dict) or not isinstance(stamp, str):
+            raise UnknownOperation(f"{ent.name} operation")
         if record_id in known:
             continue
         if not allowed.issuperset(values):
             raise UnknownOperation(f"{ent.name} fields {sorted(set(values) - allowed)}")
         known[record_id] = (record_id,)
-        rows.append((record_id, vault_id, stamp, *(values.get(f) for f in ent.fields)))
+        rows.append((record_id, vault_id, stamp, *[values.get(f) for f in ent.fields]))
         record = {"id": record_id, **values}
         docs.append(record)
-        _note(result, ent, record)
+        _note(result, ent, record, author)
         result.fields += len(values)
         if stamp > result.max_stamp:
             result.max_stamp = stamp
@@ -102,16 +116,46 @@ def _append(conn, ent: Entity, vault_id: str, ops: list, result: MergeResult) ->
             search.put_new(conn, ent, docs)
 
 
-def _register(conn, ent: Entity, vault_id: str, ops: list, result: MergeResult) -> None:
+def _created(ent: Entity, vault_id: str, op: list, allowed: frozenset) -> dict | None:
+    """The row of a record this device has never seen, built straight from its creation (one
+    group stamped with the base, as `storage.outbound` sends a new record); None for anything
+    else, which takes the general path."""
+    _, _, record_id, groups, base = op
+    if not isinstance(base, str) or len(groups) != 1:
+        return None
+    group = groups[0]
+    if not isinstance(group, list) or len(group) != 2 or group[0] != base or not isinstance(group[1], dict):
+        return None
+    values = group[1]
+    if not allowed.issuperset(values):
+        return None
+    row = {"id": record_id, "vault_id": vault_id, "clocks": {"": base}, "deleted": 1 if values.get("deleted") else 0}
+    for name in ent.fields:
+        row[name] = values.get(name)
+    return row
+
+
+def _register(conn, ent: Entity, items: list, result: MergeResult) -> None:
     cols = ent.columns
-    existing = _existing(conn, ent, [op[2] for op in ops], ", ".join(cols))
+    existing = _existing(conn, ent, [op[2] for _, _, op in items], ", ".join(cols))
     plain = [f for f in ent.fields if f not in ent.maps]
+    # What a creation may carry: plain fields, the tombstone, and map keys (checked apart).
+    allowed = frozenset((*plain, "deleted"))
     new_rows: dict[str, dict] = {}
     changed: dict[str, dict] = {}
-    for op in ops:
-        if op[0] != "r" or len(op) != 5 or not isinstance(op[3], list):
-            raise UnknownOperation(f"{ent.name} operation")
+    for vault_id, author, op in items:
         _, _, record_id, groups, base = op
+        if op[0] != "r" or not isinstance(groups, list):
+            raise UnknownOperation(f"{ent.name} operation")
+        if record_id not in existing and record_id not in new_rows and not ent.maps:
+            row = _created(ent, vault_id, op, allowed)
+            if row is not None:
+                new_rows[record_id] = row
+                result.fields += len(groups[0][1])
+                if base > result.max_stamp:
+                    result.max_stamp = base
+                _note(result, ent, row, author)
+                continue
         row = new_rows.get(record_id) or changed.get(record_id)
         if row is None:
             if record_id in existing:
@@ -120,13 +164,15 @@ def _register(conn, ent: Entity, vault_id: str, ops: list, result: MergeResult) 
                 for name in ent.maps:
                     row[name] = json.loads(row[name]) if row[name] else {}
             else:
-                row = {name: None for name in cols}
+                row = dict.fromkeys(cols)
                 row.update(id=record_id, vault_id=vault_id, clocks={}, deleted=0)
                 for name in ent.maps:
                     row[name] = {}
                 new_rows[record_id] = row
-        if _merge_op(ent, row, groups, base, plain, result) and record_id not in new_rows:
-            changed[record_id] = row
+        if _merge_op(ent, row, groups, base, plain, result):
+            _note(result, ent, row, author)
+            if record_id not in new_rows:
+                changed[record_id] = row
     if new_rows:
         conn.executemany(f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                          [_stored(ent, row, cols) for row in new_rows.values()])
@@ -136,17 +182,9 @@ def _register(conn, ent: Entity, vault_id: str, ops: list, result: MergeResult) 
         conn.executemany(f"UPDATE {ent.table} SET {sets} WHERE id = ?",
                          [(*_stored(ent, row, cols)[1:], row["id"]) for row in changed.values()])
         result.updated += len(changed)
-    for row in (*new_rows.values(), *changed.values()):
-        _note(result, ent, row)
     if ent.text_fields:
-        live = [row for row in new_rows.values() if not row["deleted"]]
-        if live:
-            search.put_new(conn, ent, live)
-        for row in changed.values():
-            if row["deleted"]:
-                search.remove(conn, ent, row["id"])
-            else:
-                search.put(conn, ent, row)
+        search.put_new(conn, ent, [row for row in new_rows.values() if not row["deleted"]])
+        search.replace(conn, ent, list(changed.values()))
 
 
 def _merge_op(ent: Entity, row: dict, groups: list, base, plain: list[str], result: MergeResult) -> bool:
@@ -208,10 +246,13 @@ def _stored(ent: Entity, row: dict, cols: tuple[str, ...]) -> tuple:
     # Explicit clocks equal to the default say nothing; dropping them keeps rows small and
     # makes the same state serialise the same way on every device.
     compact = {k: v for k, v in clocks.items() if k == "" or v != default}
+    # The common case (a record as created) without json.dumps; a stamp is hex and base32.
+    simple = len(compact) == 1 and "" in compact and '"' not in default and "\\" not in default
+    clocks_text = '{"":"' + default + '"}' if simple else None
     values = []
     for c in cols:
         if c == "clocks":
-            values.append(json.dumps(compact, sort_keys=True, separators=(",", ":")))
+            values.append(clocks_text or json.dumps(compact, sort_keys=True, separators=(",", ":")))
         elif c in ent.maps:
             values.append(encode(ent, c, row[c]) or "{}")
         else:

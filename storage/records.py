@@ -103,6 +103,21 @@ class Records:
         order = f"{order_by} {'DESC' if descending else 'ASC'}, id" if order_by else ""
         return self.select(entity, where, tuple(equals.values()), order)
 
+    def find_in(self, entity: str, field: str, values, *, order_by: str | None = None) -> list[dict]:
+        """Live records whose field is one of many values (chunked IN queries), in the given
+        order within each chunk."""
+        ent = entity_named(entity)
+        allowed = set(ent.columns)
+        if field not in allowed or (order_by and order_by not in allowed):
+            raise KeyError(f"{entity} has no field {field!r} or {order_by!r}")
+        values = list(dict.fromkeys(values))
+        found: list[dict] = []
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            found.extend(self.select(entity, f"{field} IN ({','.join('?' * len(chunk))})", tuple(chunk),
+                                     f"{order_by}, id" if order_by else ""))
+        return found
+
     def live_ids(self, entity: str, ids) -> set[str]:
         """Which of these ids name a live (not tombstoned) record."""
         ent = entity_named(entity)

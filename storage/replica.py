@@ -139,6 +139,9 @@ class Replica:
                                 (vault_id, key_version)).fetchone()
         return bytes(row[0]) if row else None
 
+    def vault_keys(self) -> dict[tuple[str, int], bytes]:
+        return {(r[0], r[1]): bytes(r[2]) for r in self.conn.execute("SELECT vault_id, key_version, key FROM sync_key")}
+
     def save_keys(self, keys: Iterable[tuple[str, int, bytes, str]], state: dict[str, str | None], *,
                   registered: bool = True) -> None:
         """Vault keys (vault, version, key, kind) with the key cursor, at once. Keys received
@@ -212,38 +215,22 @@ class Replica:
     def apply(self, received: list, held: list, state: dict[str, str | None],
               backfill: dict[str, tuple[int, int | None]], release: list[int] = ()) -> ApplyResult:
         """Merge opened envelopes, keep the others aside, move the cursors and forget envelopes
-        held earlier that are now applied (``release``), all at once.
+        held earlier that are now applied (``release``), all in one transaction.
 
-        An envelope this version cannot apply is rolled back alone (a savepoint) and kept."""
-        result = ApplyResult()
+        The page is merged in bulk; if some envelope cannot be applied by this version, the bulk
+        work is rolled back and the page is merged envelope by envelope, keeping that one aside."""
         held = list(held)
-        max_stamp = ""
         with self.store.write() as records:
             conn = records.conn
             conn.executemany("DELETE FROM sync_held WHERE seq = ?", [(seq,) for seq in release])
-            audited: set[tuple[str, str]] = set()
-            for item in received:
-                merged = merge.MergeResult()
-                conn.execute("SAVEPOINT envelope")
-                try:
-                    merge.apply(conn, item.vault, item.ops, merged)
-                except merge.UnknownOperation as exc:
-                    conn.execute("ROLLBACK TO envelope")
-                    held.append(HeldRow(item.seq, item.vault, msgpack.packb(item.raw, use_bin_type=True),
-                                        f"format: {exc}"))
-                    continue
-                finally:
-                    conn.execute("RELEASE envelope")
-                max_stamp = max(max_stamp, merged.max_stamp)
-                result.households |= merged.households
-                result.shared = result.shared or merged.shared
-                result.records += merged.inserted + merged.updated
-                result.fields += merged.fields
-                for household in merged.households:
-                    if (household, item.author) not in audited:
-                        audited.add((household, item.author))
-                        audit.append(conn, actor=f"sync:{item.author}", action="sync.receive",
-                                     household_id=household)
+            conn.execute("SAVEPOINT page")
+            try:
+                merged = merge.apply_batch(conn, [(i.vault, i.author, i.ops) for i in received])
+            except merge.UnknownOperation:
+                conn.execute("ROLLBACK TO page")
+                merged = self._one_by_one(conn, received, held)
+            finally:
+                conn.execute("RELEASE page")
             conn.executemany("INSERT OR IGNORE INTO sync_held (seq, vault_id, item, reason, held_at) "
                              "VALUES (?, ?, ?, ?, ?)", [(h.seq, h.vault, h.item, h.reason, _now()) for h in held])
             for vault_id, (after, before) in backfill.items():
@@ -252,11 +239,28 @@ class Replica:
                              "VALUES (?, 'household', 1, ?, ?) ON CONFLICT (vault_id) DO UPDATE SET "
                              "backfill_after = excluded.backfill_after, backfill_before = excluded.backfill_before",
                              (vault_id, after, before))
-            if max_stamp:
-                self.store.clock.observe(max_stamp)
+            if merged.max_stamp:
+                self.store.clock.observe(merged.max_stamp)
+            audit.append_many(conn, [{"actor": f"sync:{author}", "action": "sync.receive", "household_id": household}
+                                     for household, author in sorted(merged.touched)])
             self._put_state(conn, state)
-        result.held = len(held)
-        return result
+        return ApplyResult(households=merged.households, shared=merged.shared,
+                           records=merged.inserted + merged.updated, fields=merged.fields, held=len(held))
+
+    @staticmethod
+    def _one_by_one(conn, received: list, held: list) -> merge.MergeResult:
+        merged = merge.MergeResult()
+        for item in received:
+            conn.execute("SAVEPOINT envelope")
+            try:
+                merge.apply(conn, item.vault, item.ops, merged, author=item.author)
+            except merge.UnknownOperation as exc:
+                conn.execute("ROLLBACK TO envelope")
+                held.append(HeldRow(item.seq, item.vault, msgpack.packb(item.raw, use_bin_type=True),
+                                    f"format: {exc}"))
+            finally:
+                conn.execute("RELEASE envelope")
+        return merged
 
     def held(self) -> list[HeldRow]:
         return [HeldRow(r[0], r[1], bytes(r[2]), r[3]) for r in self.conn.execute(

@@ -98,6 +98,23 @@ def put_new(conn, entity: Entity, rows: list[dict]) -> None:
                      [(start + i, text) for i, (_, _, text) in enumerate(docs)])
 
 
+def replace(conn, entity: Entity, rows: list[dict]) -> None:
+    """Re-index records changed by a merge, in bulk: old documents out, current text in (none
+    for a tombstone)."""
+    if not rows:
+        return
+    ids = [row["id"] for row in rows]
+    old: list[int] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        old.extend(r[0] for r in conn.execute(
+            f"SELECT rowid FROM search_doc WHERE entity = ? AND entity_id IN ({','.join('?' * len(chunk))})",
+            (entity.name, *chunk)))
+    conn.executemany("DELETE FROM search_fts WHERE rowid = ?", [(r,) for r in old])
+    conn.executemany("DELETE FROM search_doc WHERE rowid = ?", [(r,) for r in old])
+    put_new(conn, entity, [row for row in rows if not row.get("deleted")])
+
+
 def remove(conn, entity: Entity, record_id: str) -> None:
     found = conn.execute(
         "SELECT rowid FROM search_doc WHERE entity = ? AND entity_id = ?", (entity.name, record_id)

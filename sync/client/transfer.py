@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import msgpack
 
@@ -39,7 +40,9 @@ class Transfer:
         self.keyring = keyring
         self.progress = progress
         self.pull_limit = pull_limit
-        self._keys: dict[tuple[str, int], bytes | None] = {}
+        # Every vault key in memory for the run: opening envelopes then touches no database, so
+        # it can run on the prefetching thread while the previous page is merged.
+        self._keys: dict[tuple[str, int], bytes] = dict(local.vault_keys())
 
     # -- push ----------------------------------------------------------------------------
 
@@ -83,12 +86,7 @@ class Transfer:
     # -- opening -------------------------------------------------------------------------
 
     def _key(self, vault_id: str, version: int) -> bytes | None:
-        found = self._keys.get((vault_id, version))
-        if found is None:
-            found = self.local.vault_key(vault_id, version)
-            if found is not None:
-                self._keys[(vault_id, version)] = found
-        return found
+        return self._keys.get((vault_id, version))
 
     def open(self, item: dict) -> Received | Held:
         seq, vault = int(item["seq"]), str(item["vault"])
@@ -128,25 +126,35 @@ class Transfer:
     # -- pull ----------------------------------------------------------------------------
 
     def pull(self) -> None:
+        """The log to its head. The next page is fetched and opened on a second thread while
+        this one merges the current page, so the network, the decryption and the database work
+        overlap; pages are still merged strictly in order, each with its cursor."""
         cursor = start = int(self.local.state().get("cursor", "0"))
-        while True:
-            doc = self.remote.pull(cursor, self.pull_limit)
-            items = doc.get("items") or []
-            envelopes = [i for i in items if i.get("kind") == "env"]
-            backfill = {str(i["vault"]): (0, int(i["seq"])) for i in items
-                        if i.get("kind") == "grant" and int(i.get("count", 0)) > 0}
-            received, held = self._opened(envelopes)
-            following = int(doc.get("next", cursor))
-            if following < cursor:
-                raise ProtocolError("the log went backwards")
-            applied = self.local.apply(received, held, {"cursor": str(following)}, backfill)
-            self._account(applied)
-            self.report.pulled_envelopes += len(envelopes)
-            head = int(doc.get("head", following))
-            self.progress("pull", following - start, max(head - start, 1))
-            cursor = following
-            if not doc.get("more"):
-                return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="yorisoi-pull") as ahead:
+            coming = ahead.submit(self._page, cursor)
+            while True:
+                doc, received, held, backfill, following = coming.result()
+                if following < cursor:
+                    raise ProtocolError("the log went backwards")
+                if doc.get("more"):
+                    coming = ahead.submit(self._page, following)
+                applied = self.local.apply(received, held, {"cursor": str(following)}, backfill)
+                self._account(applied)
+                self.report.pulled_envelopes += len(received) + len(held)
+                head = int(doc.get("head", following))
+                self.progress("pull", following - start, max(head - start, 1))
+                cursor = following
+                if not doc.get("more"):
+                    return
+
+    def _page(self, cursor: int):
+        doc = self.remote.pull(cursor, self.pull_limit)
+        items = doc.get("items") or []
+        envelopes = [i for i in items if i.get("kind") == "env"]
+        backfill = {str(i["vault"]): (0, int(i["seq"])) for i in items
+                    if i.get("kind") == "grant" and int(i.get("count", 0)) > 0}
+        received, held = self._opened(envelopes)
+        return doc, received, held, backfill, int(doc.get("next", cursor))
 
     def backfill(self) -> None:
         """History of vaults this account joined after they had envelopes."""
