@@ -6,6 +6,7 @@ process, so the scale factor can be chosen before Qt starts).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -50,6 +51,8 @@ def main(out: Path, scale: str, width: int, height: int) -> None:
     window.resize(width, height)
     window.show()
     settle()
+    settle()
+    (out / f"layout@{scale}x.json").write_text(json.dumps(list_layout(window.list_page)), encoding="utf-8")
     rows = window.list_page.model.rows
     target = next(r for r in rows if r.stage == "in_support" and r.lead_staff_id == session.me)
     window.list_page.select(target.id)
@@ -78,6 +81,26 @@ def main(out: Path, scale: str, width: int, height: int) -> None:
     settle()
     session.close()
     QApplication.quit()
+
+
+def list_layout(page) -> dict:
+    """What the list pane shows cut: filter items wider than their combo's text field, and
+    columns wider than the table (which would need horizontal scrolling)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    cut = []
+    for combo in (page.scope, page.stage, page.field, page.station):
+        option = QStyleOptionComboBox()
+        option.initFrom(combo)
+        field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                             QStyle.SubControl.SC_ComboBoxEditField, combo).width()
+        # Every item of a short list must fit; of the stage list, the "all" item and the first labels.
+        texts = [combo.itemText(i) for i in range(combo.count())]
+        cut += [t for t in texts if combo.fontMetrics().horizontalAdvance(t) > field]
+    table = page.table
+    columns = sum(table.columnWidth(c) for c in range(table.model().columnCount()) if not table.isColumnHidden(c))
+    return {"cut_filter_items": cut, "columns_width": columns, "table_width": table.viewport().width(),
+            "horizontal_scroll": table.horizontalScrollBar().maximum()}
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The main views rendered offscreen at 1366×768 (and at 150 % scaling) into PNGs under
-test-output/screenshots for review; the test checks they were drawn, at the right size."""
+test-output/screenshots for review; the test checks they were drawn, at the right size, and
+that the household list's filters and columns are not cut."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,6 +34,9 @@ def test_main_views_render_for_review(scale, width, height):
         image = QImage(str(OUT / f"{view}@{scale}x.png"))
         assert not image.isNull(), view
         assert distinct_colours(image) >= 3, f"{view} looks blank"
+    layout = json.loads((OUT / f"layout@{scale}x.json").read_text(encoding="utf-8"))
+    assert layout["cut_filter_items"] == []  # not 「自分の担当を先l」 or 「ステーション: す」
+    assert layout["horizontal_scroll"] == 0 and layout["columns_width"] <= layout["table_width"]
     main = QImage(str(OUT / f"main-household@{scale}x.png"))
     factor = float(scale)
     assert (main.width(), main.height()) == (round(width * factor), round(height * factor))

@@ -84,8 +84,10 @@ class HouseholdListModel(QAbstractTableModel):
             return "、".join(label(Field(c)) for c in FIELD_COLUMNS if row.has_field(c))
         if role == Qt.ItemDataRole.ToolTipRole and col == 3 and row.next_action:
             return row.next_action
-        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
-            return row.address or ""
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:  # what the narrow list may not show
+            return "\n".join(x for x in (row.address, self.stations.get(row.station_id or "", "")) if x)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 2:
+            return self._text(row, col)
         if role == Qt.ItemDataRole.FontRole and row.lead_staff_id == self.me and self.me:
             font = QFont()
             font.setBold(True)

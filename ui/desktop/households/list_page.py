@@ -25,6 +25,7 @@ from app.session import Session
 from app.vocab import Field, Stage
 from storage.household_list import HouseholdQuery
 from ui.desktop import runner
+from ui.desktop.households import list_columns
 from ui.desktop.households.list_model import ID_ROLE, HouseholdListModel
 from ui.desktop.households.search_results import SearchResultsList
 from ui.desktop.i18n import N_, label, tr
@@ -32,6 +33,14 @@ from ui.desktop.i18n import N_, label, tr
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 100
 SCOPES = (("first", N_("自分の担当を先に")), ("mine", N_("自分の担当のみ")))
+
+
+class FittedTable(QTableView):
+    """A table that fits its columns to its width whenever that changes."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        list_columns.fit(self)
 
 
 class HouseholdListPage(QWidget):
@@ -55,18 +64,20 @@ class HouseholdListPage(QWidget):
         top.addWidget(self.search, 1)
         layout.addLayout(top)
 
-        filters = QHBoxLayout()
         self.scope = self._combo(tr("表示範囲"), [(code, tr(text)) for code, text in SCOPES])
         self.stage = self._combo(tr("段階"), [(None, tr("段階: すべて"))] + [(s.value, label(s)) for s in Stage])
         self.field = self._combo(tr("分野"), [(None, tr("分野: すべて"))] + [(f.value, label(f)) for f in Field])
         self.station = self._combo(tr("ステーション"), [(None, tr("ステーション: すべて"))])
         self.overdue = QCheckBox(tr("予定日を過ぎたもの"))
         self.overdue.setAccessibleName(tr("予定日を過ぎたものだけ表示"))
-        for widget in (self.scope, self.stage, self.field, self.station):
-            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            widget.setMinimumContentsLength(5)
-            filters.addWidget(widget, 1)
-        layout.addLayout(filters)
+        # Two filters a row: four in one row cut 「自分の担当を先に」 to 「自分の担当を先l」 at 1366×768.
+        for pair in ((self.scope, self.stage), (self.field, self.station)):
+            row = QHBoxLayout()
+            for widget in pair:
+                widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                widget.setMinimumContentsLength(8)
+                row.addWidget(widget, 1)
+            layout.addLayout(row)
         second = QHBoxLayout()
         second.addWidget(self.overdue)
         second.addStretch(1)
@@ -76,7 +87,7 @@ class HouseholdListPage(QWidget):
         layout.addLayout(second)
 
         self.model = HouseholdListModel(session.me)
-        self.table = QTableView()
+        self.table = FittedTable()
         self.table.setModel(self.model)
         self.table.setAccessibleName(tr("世帯一覧"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -88,9 +99,11 @@ class HouseholdListPage(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((34, 92, 150, 88, 80, 48, 220)):
-            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(list_columns.STRETCH, QHeaderView.ResizeMode.Stretch)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results = SearchResultsList()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
