@@ -110,6 +110,7 @@ def _append(conn, ent: Entity, items: list, result: MergeResult) -> None:
             result.max_stamp = stamp
     if rows:
         cols = ent.columns
+        rows.sort()  # ids are random: in order, the inserts touch each index page once
         conn.executemany(f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
         result.inserted += len(rows)
         if ent.text_fields:
@@ -175,7 +176,7 @@ def _register(conn, ent: Entity, items: list, result: MergeResult) -> None:
                 changed[record_id] = row
     if new_rows:
         conn.executemany(f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                         [_stored(ent, row, cols) for row in new_rows.values()])
+                         sorted(_stored(ent, row, cols) for row in new_rows.values()))
         result.inserted += len(new_rows)
     if changed:
         sets = ", ".join(f"{c} = ?" for c in cols[1:])

@@ -96,19 +96,42 @@ class Replica:
         row = self.conn.execute("SELECT 1 FROM household WHERE vault_id = ? LIMIT 1", (vault_id,)).fetchone()
         return "household" if row else None
 
+    def _registered(self, vault_ids) -> set[str]:
+        ids = list(vault_ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT vault_id FROM sync_vault WHERE registered = 1 AND vault_id IN ({','.join('?' * len(chunk))})",
+                chunk))
+        return found
+
     def unregistered(self) -> list[tuple[str, str]]:
         """Vaults holding changes made here, and the shared vaults, that the central store does
         not know yet."""
-        known = {v for v, r in self.vaults().items() if r.registered}
+        pending = outbound.pending_vaults(self.conn)
+        known = self._registered([*pending, *self.shared_vaults.values()])
         out = [(vid, kind) for kind, vid in self.shared_vaults.items() if vid not in known]
         known.update(vid for vid, _ in out)
-        for vault_id in outbound.pending_vaults(self.conn):
+        for vault_id in pending:
             if vault_id in known:
                 continue
             kind = self.kind_of(vault_id)
             if kind is not None:
                 out.append((vault_id, kind))
         return out
+
+    def sendable(self) -> dict[str, int]:
+        """Registered vaults with changes waiting to be sealed, and their key versions."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT v.vault_id, v.key_version FROM sync_vault AS v WHERE v.registered = 1 AND EXISTS "
+            "(SELECT 1 FROM change AS c WHERE c.vault_id = v.vault_id AND c.pushed = 0 AND c.envelope_id IS NULL)")}
+
+    def backfills(self) -> dict[str, VaultRow]:
+        """Vaults whose history before this account joined is still to be fetched."""
+        return {row[0]: VaultRow(row[0], row[1], bool(row[2]), row[3], row[4], row[5]) for row in self.conn.execute(
+            "SELECT vault_id, kind, registered, key_version, backfill_after, backfill_before FROM sync_vault "
+            "WHERE backfill_before IS NOT NULL")}
 
     def mark_registered(self, vaults: Iterable[tuple[str, str, int]]) -> None:
         """(vault, kind, key version) of vaults the store now knows."""

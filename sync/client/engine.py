@@ -67,7 +67,7 @@ class SyncEngine:
         ring.receive_keys(hints.get("keys_after"))
         ring.register_vaults()
         # Vaults registered just now need copies for the other members whatever /me said.
-        ring.supply_keys(hints.get("keys_needed", True) or report.vaults_registered > 0)
+        ring.supply_keys(None if report.vaults_registered else hints.get("keys_epoch"))
         mover = transfer.Transfer(self.local, self.remote, identity, report, ring, self.progress, self.pull_limit)
         mover.push()
         mover.pull()
@@ -82,8 +82,7 @@ class SyncEngine:
         return report
 
     def _unsent(self, identity: Identity) -> int:
-        registered = {v for v, s in self.local.vaults().items() if s.registered}
-        return sum(1 for v in self.local.pending_vaults() if v in registered)
+        return len(self.local.sendable())
 
     def _hello(self, identity: Identity, report: Report) -> tuple[Identity, dict]:
         """The device's status and the org's keys; also the server's hints of what is new, so
@@ -118,5 +117,5 @@ class SyncEngine:
         identity = Identity.from_state(self.local.state())
         if status != "approved":
             raise DevicePending(403, "device_pending", status)
-        hints = {k: me[k] for k in ("directory_version", "keys_after", "keys_needed") if k in me}
+        hints = {k: me[k] for k in ("directory_version", "keys_after", "keys_epoch") if k in me}
         return identity, hints

@@ -144,11 +144,17 @@ class Keyring:
 
     # -- passing on ----------------------------------------------------------------------
 
-    def supply_keys(self, needed_hint: bool | None = None) -> None:
+    def supply_keys(self, epoch: int | None = None) -> None:
         """Wrap keys this device holds for member devices that lack them (a newly approved
-        device, a member added to a household)."""
-        if needed_hint is False:
+        device, a member added to a household). Skipped when the org's key epoch has not moved
+        since this device last supplied everything it could."""
+        if epoch is not None and str(epoch) == self.local.state().get("supplied_epoch"):
             return
+        self._supply()
+        if epoch is not None:
+            self.local.save_state({"supplied_epoch": str(epoch)})
+
+    def _supply(self) -> None:
         while True:
             needed = self.remote.keys_needed()
             copies = []

@@ -48,12 +48,11 @@ class Transfer:
 
     def push(self) -> None:
         self._send(self.local.outbox())
-        vaults = self.local.vaults()
-        registered = [v for v in self.local.pending_vaults() if v in vaults and vaults[v].registered]
+        versions = self.local.sendable()
         waiting: list[dict] = []
         size = 0
-        for batch in self.local.batches(registered):
-            version = vaults[batch.vault_id].key_version
+        for batch in self.local.batches(list(versions)):
+            version = versions[batch.vault_id]
             key = self._key(batch.vault_id, version)
             if key is None:
                 continue
@@ -159,7 +158,7 @@ class Transfer:
     def backfill(self) -> None:
         """History of vaults this account joined after they had envelopes."""
         while True:
-            wanted = {v: s for v, s in self.local.vaults().items() if s.backfill_before is not None}
+            wanted = self.local.backfills()
             if not wanted:
                 return
             ask = [{"id": v, "after": s.backfill_after, "before": s.backfill_before}

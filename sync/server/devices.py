@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, select, update
 
 from sync import protocol as p
 
-from . import db, key_store, signatures
+from . import db, key_store, membership, signatures
 from .answers import b64, org_json
 from .auth import Caller
 from .errors import conflict, not_found
@@ -40,11 +40,11 @@ def me(engine: Engine, caller: Caller) -> dict:
 
 def _hints(conn: Connection, caller: Caller) -> dict:
     """What lets a device skip requests that would answer nothing new: the version of the
-    org's device list, the newest key copy addressed to it, and whether it could supply a key
-    copy another device lacks (docs/sync-protocol.md, GET /v1/me)."""
+    org's device list, the newest key copy addressed to it, and the org's key epoch, which moves
+    whenever some device may newly lack a copy (docs/sync-protocol.md, GET /v1/me)."""
     return {"directory_version": _directory_version(conn, caller.org_id),
             "keys_after": key_store.newest_for(conn, caller),
-            "keys_needed": bool(key_store.needed_rows(conn, caller, limit=1))}
+            "keys_epoch": int(conn.scalar(select(org.c.keys_epoch).where(org.c.id == caller.org_id)) or 0)}
 
 
 def _directory_version(conn: Connection, org_id: str) -> str:
@@ -90,5 +90,6 @@ def approve(engine: Engine, caller: Caller, device_id: str, signature: bytes) ->
         statement = p.device_statement(caller.org_id, row.id, row.account_id, row.login, row.role,
                                        row.box_public, row.sign_public)
         signatures.require(org_sign or b"", signature, statement, "the organisation's signature")
+        membership.bump_keys_epoch(conn, org_id=caller.org_id)  # the new device lacks every copy
         conn.execute(update(device).where(device.c.id == device_id, device.c.status == "pending")
                      .values(status="approved", signature=signature, approved_ms=now_ms()))

@@ -30,6 +30,7 @@ def grant(conn: Connection, vault_id: str, account_ids: Iterable[str],
     if not joining:
         return result
     count = 0 if new_vault else count_envelopes(conn, vault_id)  # exact: the lock keeps pushes out
+    bump_keys_epoch(conn, vault_id=vault_id)  # the newcomers' devices lack copies now
     first = advance_head(conn, len(joining))
     now = now_ms()
     for n, account_id in enumerate(joining):
@@ -61,3 +62,12 @@ def org_account_ids(conn: Connection, org_id: str, role: str | None = None) -> l
     if role is not None:
         query = query.where(account.c.role == role)
     return list(conn.scalars(query.order_by(account.c.created_ms, account.c.id)))
+
+
+def bump_keys_epoch(conn: Connection, *, vault_id: str | None = None, org_id: str | None = None) -> None:
+    """Something may now lack a key copy in this org: devices will ask /v1/keys/needed again."""
+    from .schema import org, vault
+
+    if org_id is None:
+        org_id = select(vault.c.org_id).where(vault.c.id == vault_id).scalar_subquery()
+    conn.execute(update(org).where(org.c.id == org_id).values(keys_epoch=org.c.keys_epoch + 1))

@@ -43,6 +43,9 @@ org = Table(
     Column("box_public", LargeBinary, nullable=True),
     Column("keys_signature", LargeBinary, nullable=True),
     Column("created_ms", Ms, nullable=False),
+    # Moves whenever a device may newly lack a key copy (a device approved, a member added, a
+    # vault registered): devices ask GET /v1/keys/needed only when it moved (GET /v1/me).
+    Column("keys_epoch", BigInteger, nullable=False, server_default="0"),
 )
 
 # "user" is reserved in PostgreSQL, hence "account".

@@ -11,7 +11,7 @@ from sync.server import schema
 
 def hints(device) -> dict:
     me = device.get("/v1/me").json()
-    return {k: me.get(k) for k in ("directory_version", "keys_after", "keys_needed")}
+    return {k: me.get(k) for k in ("directory_version", "keys_after", "keys_epoch")}
 
 
 def test_directory_version_changes_exactly_when_the_device_list_changes(org, worker, engine):
@@ -45,15 +45,26 @@ def test_keys_after_is_the_newest_copy_that_get_keys_would_hand_over(org, worker
     assert hints(worker)["keys_after"] == worker.get("/v1/keys").json()["next"] == got["keys"][0]["id"]
 
 
-def test_keys_needed_says_whether_get_keys_needed_has_anything(org, worker):
-    assert hints(worker)["keys_needed"] is False
-    second = org.member("tanaka", new_account=False)
+def test_the_key_epoch_moves_whenever_a_copy_may_newly_be_needed(org, worker, engine):
+    """A device skips /v1/keys/needed while the epoch stands still, so it must move on every
+    event that can create a need: a device approved, a vault registered, a member added."""
+    start = hints(worker)["keys_epoch"]
+    assert hints(worker)["keys_epoch"] == start  # reading changes nothing
+    second = org.member("tanaka", new_account=False)  # a second device of the worker, approved
+    approved = hints(worker)["keys_epoch"]
+    assert approved > start
     vault_id, _ = worker.register_vault(extra=[org.office.id])
-    assert hints(worker)["keys_needed"] is True and worker.get("/v1/keys/needed").json()["needed"]
+    registered = hints(worker)["keys_epoch"]
+    assert registered > approved and worker.get("/v1/keys/needed").json()["needed"]
     worker.upload_key(vault_id, second.id)
-    assert hints(worker)["keys_needed"] is False and worker.get("/v1/keys/needed").json()["needed"] == []
+    assert hints(worker)["keys_epoch"] == registered  # supplying a copy creates no new need
+    org.member("suzuki")
+    joined = hints(worker)["keys_epoch"]
+    assert joined > registered  # a new account joins the shared vaults, if any
+    assert org.office.put(f"/v1/vaults/{vault_id}/members/suzuki").status_code == 200
+    assert hints(worker)["keys_epoch"] > joined
 
 
 def test_a_pending_device_gets_no_hints(org):
     pending = org.enrol("tanaka")
-    assert hints(pending) == {"directory_version": None, "keys_after": None, "keys_needed": None}
+    assert hints(pending) == {"directory_version": None, "keys_after": None, "keys_epoch": None}

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("box_public", sa.LargeBinary(), nullable=True),
         sa.Column("keys_signature", sa.LargeBinary(), nullable=True),
         sa.Column("created_ms", Ms(), nullable=False),
+        sa.Column("keys_epoch", sa.BigInteger(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_org"),
         sa.UniqueConstraint("name", name="uq_org_name"),
     )
