@@ -144,6 +144,9 @@ def _register(conn, ent: Entity, items: list, result: MergeResult) -> None:
     allowed = frozenset((*plain, "deleted"))
     new_rows: dict[str, dict] = {}
     changed: dict[str, dict] = {}
+    reindex: set[str] = set()  # changed records whose searchable text (or tombstone) changed
+    columns: dict[str, set[str]] = {}  # changed records: the columns to write
+    watched = set(ent.text_fields) | {"deleted"}
     for vault_id, author, op in items:
         _, _, record_id, groups, base = op
         if op[0] != "r" or not isinstance(groups, list):
@@ -170,29 +173,38 @@ def _register(conn, ent: Entity, items: list, result: MergeResult) -> None:
                 for name in ent.maps:
                     row[name] = {}
                 new_rows[record_id] = row
-        if _merge_op(ent, row, groups, base, plain, result):
+        touched = _merge_op(ent, row, groups, base, plain, result)
+        if touched:
             _note(result, ent, row, author)
             if record_id not in new_rows:
                 changed[record_id] = row
+                columns.setdefault(record_id, set()).update(name.partition(".")[0] for name in touched)
+                if any(name.partition(".")[0] in watched for name in touched):
+                    reindex.add(record_id)
     if new_rows:
         conn.executemany(f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                          sorted(_stored(ent, row, cols) for row in new_rows.values()))
         result.inserted += len(new_rows)
     if changed:
-        sets = ", ".join(f"{c} = ?" for c in cols[1:])
-        conn.executemany(f"UPDATE {ent.table} SET {sets} WHERE id = ?",
-                         [(*_stored(ent, row, cols)[1:], row["id"]) for row in changed.values()])
+        # Only the columns that changed (and the clocks): untouched indexed columns cost nothing.
+        by_columns: dict[tuple[str, ...], list] = defaultdict(list)
+        for record_id in sorted(changed):
+            wanted = ("clocks", *sorted(columns[record_id]))
+            stored = dict(zip(cols, _stored(ent, changed[record_id], cols), strict=True))
+            by_columns[wanted].append((*(stored[c] for c in wanted), record_id))
+        for wanted, rows in by_columns.items():
+            conn.executemany(f"UPDATE {ent.table} SET {', '.join(f'{c} = ?' for c in wanted)} WHERE id = ?", rows)
         result.updated += len(changed)
     if ent.text_fields:
         search.put_new(conn, ent, [row for row in new_rows.values() if not row["deleted"]])
-        search.replace(conn, ent, list(changed.values()))
+        search.replace(conn, ent, [changed[i] for i in sorted(reindex)])
 
 
-def _merge_op(ent: Entity, row: dict, groups: list, base, plain: list[str], result: MergeResult) -> bool:
-    """Fold one operation into a decoded row; True when anything changed."""
+def _merge_op(ent: Entity, row: dict, groups: list, base, plain: list[str], result: MergeResult) -> set[str]:
+    """Fold one operation into a decoded row; returns the names of the fields it changed."""
     clocks = row["clocks"]
     default = clocks.get("", "")
-    changed = False
+    changed: set[str] = set()
     mentioned: set[str] = set()
     for group in groups:
         if not isinstance(group, list) or len(group) != 2 or not isinstance(group[1], dict):
@@ -209,7 +221,7 @@ def _merge_op(ent: Entity, row: dict, groups: list, base, plain: list[str], resu
             _set(ent, row, name, value)
             clocks[name] = stamp
             result.fields += 1
-            changed = True
+            changed.add(name)
     if base is not None:
         if not isinstance(base, str):
             raise UnknownOperation(f"{ent.name} base stamp")
@@ -219,13 +231,13 @@ def _merge_op(ent: Entity, row: dict, groups: list, base, plain: list[str], resu
             # A record first seen here: the base is exactly what the sender's "" clock says.
             clocks[""] = base
             default = base
-            changed = True
+            changed.add("")
         for name in (*plain, "deleted"):
             if name in mentioned or base <= clocks.get(name, default):
                 continue
             row[name] = 0 if name == "deleted" else None
             clocks[name] = base
-            changed = True
+            changed.add(name)
     return changed
 
 
