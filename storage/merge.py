@@ -46,10 +46,44 @@ def apply(conn, vault_id: str, ops: list, result: MergeResult | None = None, aut
     return apply_batch(conn, [(vault_id, author, ops)], result)
 
 
-def apply_batch(conn, envelopes, result: MergeResult | None = None) -> MergeResult:
+def prepare(envelopes) -> dict[int, tuple]:
+    """The stored row and search document of every operation that creates a record, as it
+    would be written if the record is new here (keyed by the operation's identity). Pure: no
+    database, so it runs on the thread that fetches the next page while this one is merged
+    (the page's SQLite work releases the interpreter's lock)."""
+    prepared: dict[int, tuple] = {}
+    for vault_id, _author, ops in envelopes:
+        if not isinstance(ops, list):
+            continue
+        for op in ops:
+            if not isinstance(op, list) or len(op) != 5 or op[1] not in ENTITIES:
+                continue
+            ent = ENTITIES[op[1]]
+            if op[0] == "a" and ent.append_only and isinstance(op[4], dict) and isinstance(op[3], str) \
+                    and set(ent.fields).issuperset(op[4]):
+                values = op[4]
+                row = (op[2], vault_id, op[3], *[values.get(f) for f in ent.fields])
+                doc = search.document(ent, {"id": op[2], **values}) if ent.text_fields else None
+                prepared[id(op)] = (row, doc)
+            elif op[0] == "r" and not ent.append_only and not ent.maps:
+                created = _created(ent, vault_id, op, _creatable(ent))
+                if created is not None:
+                    doc = search.document(ent, created) if ent.text_fields and not created["deleted"] else None
+                    prepared[id(op)] = (_stored(ent, created, ent.columns), doc)
+    return prepared
+
+
+def _creatable(ent: Entity) -> frozenset:
+    return frozenset((*(f for f in ent.fields if f not in ent.maps), "deleted"))
+
+
+def apply_batch(conn, envelopes, result: MergeResult | None = None,
+                prepared: dict[int, tuple] | None = None) -> MergeResult:
     """Apply several envelopes' operations, given as (vault, author, ops), in the caller's
-    transaction. UnknownOperation leaves partial work behind: the caller rolls it back."""
+    transaction; ``prepared`` comes from `prepare` on the same operations. UnknownOperation
+    leaves partial work behind: the caller rolls it back."""
     result = result or MergeResult()
+    prepared = prepared or {}
     by_entity: dict[str, list] = defaultdict(list)
     for vault_id, author, ops in envelopes:
         if not isinstance(ops, list):
@@ -61,9 +95,9 @@ def apply_batch(conn, envelopes, result: MergeResult | None = None) -> MergeResu
     for name, items in by_entity.items():
         ent = ENTITIES[name]
         if ent.append_only:
-            _append(conn, ent, items, result)
+            _append(conn, ent, items, result, prepared)
         else:
-            _register(conn, ent, items, result)
+            _register(conn, ent, items, result, prepared)
     return result
 
 
@@ -88,7 +122,7 @@ def _note(result: MergeResult, ent: Entity, row: dict, author: str) -> None:
         result.touched.add((household, author))
 
 
-def _append(conn, ent: Entity, items: list, result: MergeResult) -> None:
+def _append(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[int, tuple]) -> None:
     known = _existing(conn, ent, [op[2] for _, _, op in items], "id")
     allowed = set(ent.fields)
     rows, docs = [], []
@@ -98,13 +132,22 @@ def _append(conn, ent: Entity, items: list, result: MergeResult) -> None:
             raise UnknownOperation(f"{ent.name} operation")
         if record_id in known:
             continue
-        if not allowed.issuperset(values):
-            raise UnknownOperation(f"{ent.name} fields {sorted(set(values) - allowed)}")
         known[record_id] = (record_id,)
-        rows.append((record_id, vault_id, stamp, *[values.get(f) for f in ent.fields]))
-        record = {"id": record_id, **values}
-        docs.append(record)
-        _note(result, ent, record, author)
+        ready = prepared.get(id(op))
+        if ready is None:
+            if not allowed.issuperset(values):
+                raise UnknownOperation(f"{ent.name} fields {sorted(set(values) - allowed)}")
+            record = {"id": record_id, **values}
+            ready = ((record_id, vault_id, stamp, *[values.get(f) for f in ent.fields]),
+                     search.document(ent, record) if ent.text_fields else None)
+        rows.append(ready[0])
+        if ready[1] is not None:
+            docs.append(ready[1])
+        if ent.household_key is None:
+            result.shared = True
+        elif (household := values.get(ent.household_key)):
+            result.households.add(household)
+            result.touched.add((household, author))
         result.fields += len(values)
         if stamp > result.max_stamp:
             result.max_stamp = stamp
@@ -113,8 +156,7 @@ def _append(conn, ent: Entity, items: list, result: MergeResult) -> None:
         rows.sort()  # ids are random: in order, the inserts touch each index page once
         conn.executemany(f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
         result.inserted += len(rows)
-        if ent.text_fields:
-            search.put_new(conn, ent, docs)
+        search.insert_documents(conn, ent, docs)
 
 
 def _created(ent: Entity, vault_id: str, op: list, allowed: frozenset) -> dict | None:
@@ -136,12 +178,12 @@ def _created(ent: Entity, vault_id: str, op: list, allowed: frozenset) -> dict |
     return row
 
 
-def _register(conn, ent: Entity, items: list, result: MergeResult) -> None:
+def _register(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[int, tuple]) -> None:
     cols = ent.columns
     existing = _existing(conn, ent, [op[2] for _, _, op in items], ", ".join(cols))
     plain = [f for f in ent.fields if f not in ent.maps]
-    # What a creation may carry: plain fields, the tombstone, and map keys (checked apart).
-    allowed = frozenset((*plain, "deleted"))
+    allowed = _creatable(ent)
+    fresh: dict[str, tuple] = {}  # new records whose row and document were prepared
     new_rows: dict[str, dict] = {}
     changed: dict[str, dict] = {}
     reindex: set[str] = set()  # changed records whose searchable text (or tombstone) changed
@@ -151,15 +193,30 @@ def _register(conn, ent: Entity, items: list, result: MergeResult) -> None:
         _, _, record_id, groups, base = op
         if op[0] != "r" or not isinstance(groups, list):
             raise UnknownOperation(f"{ent.name} operation")
-        if record_id not in existing and record_id not in new_rows and not ent.maps:
-            row = _created(ent, vault_id, op, allowed)
-            if row is not None:
-                new_rows[record_id] = row
+        if record_id not in existing and record_id not in new_rows and record_id not in fresh and not ent.maps:
+            ready = prepared.get(id(op))
+            row = None if ready is not None else _created(ent, vault_id, op, allowed)
+            if ready is not None or row is not None:
+                if ready is None:
+                    ready = (_stored(ent, row, cols),
+                             search.document(ent, row) if ent.text_fields and not row["deleted"] else None)
+                fresh[record_id] = ready
                 result.fields += len(groups[0][1])
                 if base > result.max_stamp:
                     result.max_stamp = base
-                _note(result, ent, row, author)
+                values = groups[0][1]
+                if ent.household_key is None:
+                    result.shared = True
+                elif (household := (record_id if ent.household_key == "id" else values.get(ent.household_key))):
+                    result.households.add(household)
+                    result.touched.add((household, author))
                 continue
+        if record_id in fresh:
+            # Created earlier in this page, changed again: merged the general way.
+            stored = fresh.pop(record_id)[0]
+            row = dict(zip(cols, stored, strict=True))
+            row["clocks"] = json.loads(row["clocks"])
+            new_rows[record_id] = row
         row = new_rows.get(record_id) or changed.get(record_id)
         if row is None:
             if record_id in existing:
@@ -181,10 +238,11 @@ def _register(conn, ent: Entity, items: list, result: MergeResult) -> None:
                 columns.setdefault(record_id, set()).update(name.partition(".")[0] for name in touched)
                 if any(name.partition(".")[0] in watched for name in touched):
                     reindex.add(record_id)
-    if new_rows:
+    if new_rows or fresh:
         conn.executemany(f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                         sorted(_stored(ent, row, cols) for row in new_rows.values()))
-        result.inserted += len(new_rows)
+                         sorted([*(_stored(ent, row, cols) for row in new_rows.values()),
+                                 *(ready[0] for ready in fresh.values())]))
+        result.inserted += len(new_rows) + len(fresh)
     if changed:
         # Only the columns that changed (and the clocks): untouched indexed columns cost nothing.
         by_columns: dict[tuple[str, ...], list] = defaultdict(list)
@@ -196,6 +254,7 @@ def _register(conn, ent: Entity, items: list, result: MergeResult) -> None:
             conn.executemany(f"UPDATE {ent.table} SET {', '.join(f'{c} = ?' for c in wanted)} WHERE id = ?", rows)
         result.updated += len(changed)
     if ent.text_fields:
+        search.insert_documents(conn, ent, [ready[1] for ready in fresh.values() if ready[1] is not None])
         search.put_new(conn, ent, [row for row in new_rows.values() if not row["deleted"]])
         search.replace(conn, ent, [changed[i] for i in sorted(reindex)])
 

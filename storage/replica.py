@@ -235,8 +235,15 @@ class Replica:
 
     # -- pull ----------------------------------------------------------------------------
 
+    @staticmethod
+    def prepare(received: list) -> dict[int, tuple]:
+        """What can be computed for a page before it is merged, without the database (any
+        thread): the rows and search documents of records it creates (`storage.merge.prepare`)."""
+        return merge.prepare([(i.vault, i.author, i.ops) for i in received])
+
     def apply(self, received: list, held: list, state: dict[str, str | None],
-              backfill: dict[str, tuple[int, int | None]], release: list[int] = ()) -> ApplyResult:
+              backfill: dict[str, tuple[int, int | None]], release: list[int] = (),
+              prepared: dict[int, tuple] | None = None) -> ApplyResult:
         """Merge opened envelopes, keep the others aside, move the cursors and forget envelopes
         held earlier that are now applied (``release``), all in one transaction.
 
@@ -248,7 +255,7 @@ class Replica:
             conn.executemany("DELETE FROM sync_held WHERE seq = ?", [(seq,) for seq in release])
             conn.execute("SAVEPOINT page")
             try:
-                merged = merge.apply_batch(conn, [(i.vault, i.author, i.ops) for i in received])
+                merged = merge.apply_batch(conn, [(i.vault, i.author, i.ops) for i in received], prepared=prepared)
             except merge.UnknownOperation:
                 conn.execute("ROLLBACK TO page")
                 merged = self._one_by_one(conn, received, held)

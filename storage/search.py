@@ -81,14 +81,22 @@ def put(conn, entity: Entity, row: dict) -> None:
     conn.execute("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", (rowid, text + PAD))
 
 
+def document(entity: Entity, row: dict) -> tuple[str, str | None, str] | None:
+    """(record id, household id, indexed text) of a record, or None when it has no text.
+    Pure: a sync page's documents are prepared on another thread while the last one is written."""
+    text = document_text(entity, row)
+    if not text:
+        return None
+    household = row.get(entity.household_key) if entity.household_key else None
+    return row["id"], household, text + PAD
+
+
 def put_new(conn, entity: Entity, rows: list[dict]) -> None:
     """Index records that have no document yet, in bulk (records arriving by sync)."""
-    docs = []
-    for row in rows:
-        text = document_text(entity, row)
-        if text:
-            household = row.get(entity.household_key) if entity.household_key else None
-            docs.append((row["id"], household, text + PAD))
+    insert_documents(conn, entity, [d for d in map(lambda r: document(entity, r), rows) if d is not None])
+
+
+def insert_documents(conn, entity: Entity, docs: list[tuple[str, str | None, str]]) -> None:
     if not docs:
         return
     start = conn.execute("SELECT ifnull(max(rowid), 0) FROM search_doc").fetchone()[0] + 1

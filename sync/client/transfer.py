@@ -132,12 +132,12 @@ class Transfer:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="yorisoi-pull") as ahead:
             coming = ahead.submit(self._page, cursor)
             while True:
-                doc, received, held, backfill, following = coming.result()
+                doc, received, held, backfill, following, prepared = coming.result()
                 if following < cursor:
                     raise ProtocolError("the log went backwards")
                 if doc.get("more"):
                     coming = ahead.submit(self._page, following)
-                applied = self.local.apply(received, held, {"cursor": str(following)}, backfill)
+                applied = self.local.apply(received, held, {"cursor": str(following)}, backfill, prepared=prepared)
                 self._account(applied)
                 self.report.pulled_envelopes += len(received) + len(held)
                 head = int(doc.get("head", following))
@@ -153,7 +153,9 @@ class Transfer:
         backfill = {str(i["vault"]): (0, int(i["seq"])) for i in items
                     if i.get("kind") == "grant" and int(i.get("count", 0)) > 0}
         received, held = self._opened(envelopes)
-        return doc, received, held, backfill, int(doc.get("next", cursor))
+        # The store's own preparation of the page (rows, search text) is pure CPU work done
+        # here, overlapping with the previous page's database writes.
+        return doc, received, held, backfill, int(doc.get("next", cursor)), self.local.prepare(received)
 
     def backfill(self) -> None:
         """History of vaults this account joined after they had envelopes."""
