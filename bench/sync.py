@@ -27,11 +27,15 @@ TLS connection per sync run).
 * roundtrip_p50_ms    the office device changes 50 records (30 contacts logged, 10 household
                       memos and 10 persons' phones edited, across 10 households) and syncs, then
                       the second device syncs; wall time of the two sync runs; 21 rounds.
-* wire_ratio          bytes of every HTTP request and answer of those sync runs (bodies and
-                      header lines, as sync.client.remote.Traffic counts them; TLS handshakes and
-                      record framing, TCP/IP headers not counted) / the raw JSON size of the
-                      changed records (json.dumps of id + non-null field values, UTF-8).
-                      wire_ratio_initial: the same for the initial pull against all records.
+* wire_ratio          bytes on the wire to move a change once, device to store or store to device:
+                      every HTTP request and answer of the sending device's whole sync run
+                      (wire_ratio_send) and of the receiving device's (wire_ratio_receive), bodies
+                      and header lines as sync.client.remote.Traffic counts them (TLS handshakes
+                      and record framing, TCP/IP headers not counted), each / the raw JSON size of
+                      the changed records (json.dumps of id + non-null field values, UTF-8);
+                      wire_ratio is the larger of the two. A round trip moves each change twice
+                      (up, then down): wire_ratio_round_trip is both runs' bytes / the raw size.
+                      wire_ratio_initial: the initial pull's sync run against all records.
 
 Beside the figures: where the time went (`*_breakdown`: in requests, in Replica.apply, elsewhere
 in the engine, after it in the app), requests, bytes and time by endpoint, the commit measured and
@@ -466,36 +470,42 @@ def make_changes(session, rng: random.Random, words: Writer, households: list[Ho
 def round_trips(a, b, households: list[Household], rounds: int, seed: int, profile: cProfile.Profile | None) -> dict:
     rng = random.Random(seed)
     words = Writer(rng)
-    times, wire, raw, requests = [], 0, 0, 0
+    times, sent, received, raw, requests = [], 0, 0, 0, 0
     endpoints: dict[str, dict] = {}
     parts = {"http": 0.0, "merge_apply": 0.0, "engine_other": 0.0, "after_engine": 0.0}
     for n in range(rounds):
         changed = make_changes(a, rng, words, households, dt.date(2025, 7, 1) + dt.timedelta(days=n))
         raw += sum(record_size(a, e, i) for e, i in changed)
-        with Meter((a, b)) as meter:
-            if profile:
-                profile.enable()
-            started = time.perf_counter()
+        if profile:
+            profile.enable()
+        started = time.perf_counter()
+        with Meter((a,)) as sender:
             pushed = a.sync.run()
+        middle = time.perf_counter()
+        with Meter((b,)) as receiver:
             pulled = b.sync.run()
-            spent = time.perf_counter() - started
-            if profile:
-                profile.disable()
-            times.append(spent * 1000)
-        for name, value in meter.breakdown(spent).items():
-            parts[name] += value
+        spent = time.perf_counter() - started
+        if profile:
+            profile.disable()
+        times.append(spent * 1000)
+        for meter, seconds in ((sender, middle - started), (receiver, spent - (middle - started))):
+            for name, value in meter.breakdown(seconds).items():
+                parts[name] += value
         if pushed.pushed_changes < len(changed) or pulled.merged_records < len(changed) or not pulled.complete:
             raise SystemExit(f"round {n}: pushed {pushed.pushed_changes} changes, the other device merged "
                              f"{pulled.merged_records} records (complete={pulled.complete}); expected "
                              f"{len(changed)}")
-        wire += meter.sent + meter.received
-        requests += meter.requests
-        for name, row in meter.endpoints.items():
-            total = endpoints.setdefault(name, {"requests": 0, "bytes": 0, "s": 0.0})
-            for k in total:
-                total[k] += row[k]
+        sent += sender.sent + sender.received
+        received += receiver.sent + receiver.received
+        for meter in (sender, receiver):
+            requests += meter.requests
+            for name, row in meter.endpoints.items():
+                total = endpoints.setdefault(name, {"requests": 0, "bytes": 0, "s": 0.0})
+                for k in total:
+                    total[k] += row[k]
     log(f"round trips: p50 {median(times):.1f} ms, p90 {percentile(times, 0.9):.1f} ms")
-    return {"times_ms": times, "wire": wire, "raw": raw, "requests": requests, "records": rounds * 50,
+    return {"times_ms": times, "wire_send": sent, "wire_receive": received, "raw": raw, "requests": requests,
+            "records": rounds * 50,
             "endpoints": endpoints, "breakdown_ms": {k: round(v * 1000 / rounds, 1) for k, v in parts.items()}}
 
 
@@ -754,8 +764,11 @@ def main() -> None:
             "roundtrip_rounds": len(trips["times_ms"]),
             "roundtrip_records_per_round": 50,
             "roundtrip_ms": [round(t, 1) for t in trips["times_ms"]],
-            "wire_ratio": round(trips["wire"] / trips["raw"], 3),
-            "wire_bytes_per_round": round(trips["wire"] / len(trips["times_ms"])),
+            "wire_ratio": round(max(trips["wire_send"], trips["wire_receive"]) / trips["raw"], 3),
+            "wire_ratio_send": round(trips["wire_send"] / trips["raw"], 3),
+            "wire_ratio_receive": round(trips["wire_receive"] / trips["raw"], 3),
+            "wire_ratio_round_trip": round((trips["wire_send"] + trips["wire_receive"]) / trips["raw"], 3),
+            "wire_bytes_per_round": round((trips["wire_send"] + trips["wire_receive"]) / len(trips["times_ms"])),
             "raw_json_bytes_per_round": round(trips["raw"] / len(trips["times_ms"])),
             "requests_per_round": round(trips["requests"] / len(trips["times_ms"]), 1),
             "roundtrip_breakdown_ms": trips["breakdown_ms"],

@@ -1,4 +1,5 @@
-"""An envelope's plaintext: a batch of record operations, as MessagePack compressed with zstd.
+"""An envelope's plaintext: a batch of record operations, as MessagePack ``{"v": 1, "o": ops}``
+compressed with zstd (the author is the envelope's, bound by its associated data).
 
 An operation is a plain list, so the store can build and apply it without importing this
 package:
@@ -27,14 +28,15 @@ MAX_PLAINTEXT = 64 * 1024 * 1024
 _compressor = zstandard.ZstdCompressor(level=LEVEL)
 
 
-def encode(device: str, ops: list) -> bytes:
-    packed = msgpack.packb({"v": FORMAT, "d": device, "o": ops}, use_bin_type=True)
+def encode(ops: list) -> bytes:
+    # The author is the envelope's (signed, in its associated data); nothing else to say here.
+    packed = msgpack.packb({"v": FORMAT, "o": ops}, use_bin_type=True)
     return _compressor.compress(packed)
 
 
-def decode(data: bytes) -> tuple[str, list]:
-    """(author's clock id, ops); ProtocolError for anything that is not a batch this version
-    understands (the caller keeps the envelope to try again after an upgrade)."""
+def decode(data: bytes) -> list:
+    """The ops; ProtocolError for anything that is not a batch this version understands (the
+    caller keeps the envelope to try again after an upgrade)."""
     try:
         packed = zstandard.ZstdDecompressor().decompress(data, max_output_size=MAX_PLAINTEXT)
         doc = msgpack.unpackb(packed, raw=False, strict_map_key=False)
@@ -42,4 +44,4 @@ def decode(data: bytes) -> tuple[str, list]:
         raise ProtocolError(f"unreadable batch: {type(exc).__name__}") from None
     if not isinstance(doc, dict) or doc.get("v") != FORMAT or not isinstance(doc.get("o"), list):
         raise ProtocolError(f"batch format {doc.get('v') if isinstance(doc, dict) else '?'}")
-    return str(doc.get("d", "")), doc["o"]
+    return doc["o"]

@@ -95,7 +95,9 @@ class Traffic:
     def add(self, response: httpx.Response) -> None:
         request = response.request
         self.sent += len(request.content or b"") + sum(len(k) + len(v) + 4 for k, v in request.headers.raw) + 40
-        self.received += len(response.content) + sum(len(k) + len(v) + 4 for k, v in response.headers.raw) + 20
+        # What crossed the wire: a gzipped answer counts compressed, as it travelled.
+        body = response.num_bytes_downloaded or len(response.content)
+        self.received += body + sum(len(k) + len(v) + 4 for k, v in response.headers.raw) + 20
         self.requests += 1
 
 
@@ -224,10 +226,14 @@ class Remote:
     def upload_keys(self, keys: list[dict]) -> int:
         return int(self._json("POST", "/keys", json={"keys": keys}).get("stored", 0))
 
-    def push(self, envelopes: list[dict]) -> list[dict]:
+    def push(self, envelopes: list[dict]) -> list[int]:
+        """The seq of each envelope, in order (an envelope sent before keeps its first seq)."""
         body = msgpack.packb({"envelopes": envelopes}, use_bin_type=True)
         doc = self._json("POST", "/push", content=body, content_type=protocol.MSGPACK)
-        return list(doc.get("stored", []))
+        seqs = doc.get("seqs")
+        if not isinstance(seqs, list) or len(seqs) != len(envelopes):
+            raise ProtocolError("push: answer does not cover the envelopes sent")
+        return seqs
 
     def pull(self, after: int, limit: int) -> dict:
         return self._msgpack("GET", "/pull", params={"after": after, "limit": limit})

@@ -56,7 +56,7 @@ class Transfer:
             key = self._key(batch.vault_id, version)
             if key is None:
                 continue
-            plaintext = codec.encode(self.identity.device_id, batch.ops)
+            plaintext = codec.encode(batch.ops)
             sealed = crypto.seal(plaintext, key, batch.vault_id, envelope_id(), version, self.identity.device_id,
                                  self.identity.keys).wire()
             self.local.stage(sealed, batch.change_seqs)
@@ -102,7 +102,7 @@ class Transfer:
         if signer is None or not crypto.verify(signer, env.sig, statement):
             return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "author")
         try:
-            _, ops = codec.decode(crypto.open_envelope(env, key))
+            ops = codec.decode(crypto.open_envelope(env, key))
         except IntegrityFailure:
             return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "integrity")
         except ProtocolError:

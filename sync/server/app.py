@@ -12,6 +12,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+
+from sync import protocol as p
 
 from . import db, errors, logs, routes_devices, routes_enrol, routes_keys, routes_log, routes_vaults
 from .config import DATA_ENV, DB_ENV
@@ -26,6 +29,10 @@ def create_app(engine: Engine) -> FastAPI:
     errors.install(app)
     for module in (routes_enrol, routes_devices, routes_vaults, routes_keys, routes_log):
         app.include_router(module.router)
+    # JSON answers (the device list, a station's thousands of key copies) shrink by half with
+    # gzip; envelopes (msgpack) are compressed ciphertext already, so they are left alone.
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6,
+                       exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, p.MSGPACK))
     app.add_middleware(RequestLog)
     return app
 

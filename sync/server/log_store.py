@@ -81,8 +81,7 @@ def push(engine: Engine, caller: Caller, envelopes: Sequence[Envelope]) -> tuple
                 known[key] = (first + n, digests[i])
                 rows.append(_env_row(first + n, envelopes[i], digests[i], caller.device_id, now))
             conn.execute(insert(log), rows)
-    stored = [{"vault": env.vault, "id": env.id, "seq": known[(env.vault, env.id)][0]} for env in envelopes]
-    return stored, len(envelopes) - len(fresh)
+    return [known[(env.vault, env.id)][0] for env in envelopes], len(envelopes) - len(fresh)
 
 
 def _stored(conn: Connection, envelopes: Sequence[Envelope]) -> dict[tuple[str, str], tuple[int, bytes]]:

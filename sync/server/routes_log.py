@@ -21,8 +21,8 @@ router = APIRouter(prefix=p.PREFIX)
 @router.post("/push")
 def push(caller: Device, engine: EngineDep,
          req: Annotated[PushRequest, Depends(msgpack_body(PushRequest))]) -> dict:
-    stored, duplicates = log_store.push(engine, caller, req.envelopes)
-    return {"stored": stored, "duplicates": duplicates}
+    seqs, duplicates = log_store.push(engine, caller, req.envelopes)
+    return {"seqs": seqs, "duplicates": duplicates}
 
 
 @router.get("/pull")

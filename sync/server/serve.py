@@ -101,4 +101,5 @@ def run(p: Plan) -> None:
     logs.log_path(p.data).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     uvicorn.run("sync.server.app:app_from_env", factory=True, host=p.host, port=p.port, workers=p.workers,
                 ssl_certfile=str(p.cert) if p.cert else None, ssl_keyfile=str(p.key) if p.key else None,
-                log_config=logs.uvicorn_log_config(p.data), access_log=False, server_header=False)
+                log_config=logs.uvicorn_log_config(p.data), access_log=False, server_header=False,
+                date_header=False)

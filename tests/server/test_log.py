@@ -26,19 +26,19 @@ def test_push_answers_seqs_in_request_order(worker, household):
     resp = worker.push(batch)
     assert resp.status_code == 200, resp.text
     body = resp.json()
-    assert [s["id"] for s in body["stored"]] == [e["id"] for e in batch]
-    seqs = [s["seq"] for s in body["stored"]]
+    assert len(body["seqs"]) == len(batch)
+    seqs = body["seqs"]
     assert seqs == sorted(seqs) and len(set(seqs)) == 3 and body["duplicates"] == 0
 
 
 def test_same_envelope_again_answers_its_existing_seq(worker, household):
     env = worker.envelope(household)
-    first = worker.push([env]).json()["stored"][0]["seq"]
+    first = worker.push([env]).json()["seqs"][0]
     other = worker.envelope(household)
     again = worker.push([env, other, env]).json()
     assert again["duplicates"] == 2
-    assert [s["seq"] for s in again["stored"]][::2] == [first, first]
-    assert again["stored"][1]["seq"] > first
+    assert again["seqs"][::2] == [first, first]
+    assert again["seqs"][1] > first
 
 
 def test_same_id_with_other_content_is_a_conflict(worker, household):
@@ -182,4 +182,4 @@ def test_oversize_envelope_and_too_many_envelopes_are_refused_as_too_large(worke
 
 
 def test_pushing_an_empty_list_stores_nothing(worker):
-    assert worker.push([]).json() == {"stored": [], "duplicates": 0}
+    assert worker.push([]).json() == {"seqs": [], "duplicates": 0}
