@@ -156,3 +156,17 @@ def test_the_readme_flow_on_one_machine(served, tmp_path):
     gone = yorisoi("sync", "--profile", str(laptop))
     assert_no_traceback(gone)
     assert gone.code == 1 and "接続できません" in gone.err
+
+
+def test_enrolment_refuses_a_server_whose_certificate_is_not_the_one_announced(served, tmp_path):
+    laptop = tmp_path / "laptop"
+    ok(yorisoi("init", "--profile", str(laptop)))
+    created = server_cli("admin", "--data", served["data"], "create-org", "みその市")
+    [code] = CODE.findall(created.stdout)
+    wrong = ":".join(["AB"] * 32)
+    refused = yorisoi("enrol", "--profile", str(laptop), "--server", served["url"], "--code", code,
+                      "--server-fingerprint", wrong)
+    assert_no_traceback(refused)
+    assert refused.code == 1 and "証明書" in refused.err
+    status = yorisoi("sync-status", "--profile", str(laptop))
+    assert "未登録" in status.out  # nothing was kept from the refused attempt
