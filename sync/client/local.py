@@ -9,18 +9,17 @@ one local transaction, so a sync cut at any point resumes without loss or double
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 
-@dataclass(frozen=True)
-class VaultState:
+class VaultState(Protocol):
     vault_id: str
     kind: str
     registered: bool
     key_version: int
-    backfill_after: int = 0
-    backfill_before: int | None = None
+    backfill_after: int
+    backfill_before: int | None
 
 
 @dataclass(frozen=True)
@@ -44,13 +43,12 @@ class Held:
     reason: str
 
 
-@dataclass
-class Applied:
-    households: set[str] = field(default_factory=set)
-    shared: bool = False
-    records: int = 0
-    fields: int = 0
-    held: int = 0
+class Applied(Protocol):
+    households: set[str]
+    shared: bool
+    records: int
+    fields: int
+    held: int
 
 
 class PendingBatch(Protocol):

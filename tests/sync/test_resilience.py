@@ -212,13 +212,19 @@ def _move(session, home_id: str, case_id: str, from_stage: str, to_stage: str) -
                                 "action": to_stage, "from_stage": from_stage, "to_stage": to_stage}, vault_id=vault)
 
 
-def test_a_visit_logged_offline_on_a_case_closed_elsewhere_is_kept_and_flagged(central):
+def _shared_case(central):
+    """An office and a laptop that both hold a household with a case in support."""
     office = central.office()
     laptop = central.worker(office, "sato")
     home = _homes(office, 1)[0]
     case_id = _case(office, home.id, "in_support")
     office.sync.assign(home.id, "sato")
     laptop.sync.run()
+    return office, laptop, home, case_id
+
+
+def test_a_visit_logged_offline_on_a_case_closed_elsewhere_is_kept_and_flagged(central):
+    office, laptop, home, case_id = _shared_case(central)
     visit = laptop.contacts.log_contact(home.id, kind="home_visit", outcome="met", summary="本人と面談（オフライン）")
     time.sleep(0.005)  # people act milliseconds apart at least; within one, the stamps' order is a coin toss
     _move(office, home.id, case_id, "in_support", "closed")  # meanwhile, at the office
@@ -235,12 +241,7 @@ def test_a_visit_logged_offline_on_a_case_closed_elsewhere_is_kept_and_flagged(c
 
 
 def test_two_stage_changes_made_at_once_are_both_kept_and_flagged(central):
-    office = central.office()
-    laptop = central.worker(office, "sato")
-    home = _homes(office, 1)[0]
-    case_id = _case(office, home.id, "in_support")
-    office.sync.assign(home.id, "sato")
-    laptop.sync.run()
+    office, laptop, home, case_id = _shared_case(central)
     _move(laptop, home.id, case_id, "in_support", "replanning")
     _move(office, home.id, case_id, "in_support", "closed")
     laptop.sync.run()
