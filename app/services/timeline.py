@@ -2,7 +2,8 @@
 
 Contacts, notes, lifecycle steps, consent, forms and meeting decisions are merged into
 `TimelineItem`s. A correction never replaces what it corrects: it is attached to the
-original (``corrections``), so both are shown side by side.
+original (``corrections``) and marked ``correction``, so both are shown side by side. The kind
+(contact, note …) is the view's to name: a title says only what the kind does not.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class TimelineItem:
     entity_id: str
     staff_id: str | None = None
     corrections: list[TimelineItem] = field(default_factory=list)
+    correction: bool = False  # it corrects an earlier contact or note
 
 
 def _label(enum, code: str | None) -> str:
@@ -49,7 +51,7 @@ def _contact(c: Contact) -> TimelineItem:
 
 
 def _note(n: Note) -> TimelineItem:
-    return TimelineItem(n.at, "note", "記録", n.text, "note", n.id, n.staff_id)
+    return TimelineItem(n.at, "note", "", n.text, "note", n.id, n.staff_id)  # the kind, 記録, says it all
 
 
 def _event(e: CaseEvent) -> TimelineItem:
@@ -96,10 +98,10 @@ def build(records: Records, household_id: str) -> list[TimelineItem]:
     for row in records.find("meeting_decision", household_id=household_id):
         items[row["id"]] = _decision(MeetingDecision.from_record(row))
     for target, item in sorted(corrections, key=lambda pair: pair[1].at):
+        item.correction = True
         original = items.get(target)
         if original is None:  # the original has not arrived yet (sync): show the correction alone
             items[item.entity_id] = item
         else:
-            item.title = f"訂正: {item.title}"
             original.corrections.append(item)
     return sorted(items.values(), key=lambda i: i.at, reverse=True)

@@ -190,9 +190,13 @@ def test_amending_a_note_keeps_the_original_beside_the_correction(qtbot, window)
     dialog.body.setPlainText("母は先週退院した")
     dialog.try_submit()
     settle(qtbot)
-    texts = [(e.title, e.body) for e in window.view_page.timeline.entries()]
-    at = texts.index(("記録", "母は入院中"))
-    assert texts[at + 1] == ("訂正: 記録", "母は先週退院した")
+    texts = [(e.kind, e.body, e.correction) for e in window.view_page.timeline.entries()]
+    at = texts.index(("note", "母は入院中", False))
+    assert texts[at + 1] == ("note", "母は先週退院した", True)
+    timeline = window.view_page.timeline
+    shown = [timeline.item(i).text() for i in range(timeline.count())]
+    assert shown[at].endswith(" 記録 母は入院中")  # the kind once: not 「記録 記録」
+    assert shown[at + 1].endswith(" 記録 訂正 母は先週退院した")  # 「訂正」 once, not 「訂正 訂正: 記録」
 
 
 def test_selecting_a_row_opens_the_household_in_the_view(qtbot, window):

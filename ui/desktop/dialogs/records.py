@@ -51,7 +51,7 @@ class AmendDialog(EntryDialog):
         super().__init__(tr("記録の訂正"), parent, save_text=tr("訂正を保存（Ctrl+Enter）"))
         self.session = session
         self.entry = entry
-        original = QLabel(entry.title + ("\n" + entry.body if entry.body else ""))
+        original = QLabel("\n".join(x for x in (entry.title, entry.body) if x))
         original.setWordWrap(True)
         original.setStyleSheet("background:#f4f4f4; padding:6px;")
         original.setAccessibleName(tr("元の記録"))

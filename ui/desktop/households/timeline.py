@@ -29,15 +29,23 @@ def when(at: str) -> str:
     return f"{text} {at[11:16]}" if len(at) > 16 and at[10] == "T" else text
 
 
-def _html(entry: TimelineItem, correction: bool) -> str:
+def _kind(entry: TimelineItem) -> str:
+    return tr(KIND_LABELS.get(entry.kind, entry.kind))
+
+
+def _html(entry: TimelineItem) -> str:
     colour = KIND_COLOURS.get(entry.kind, "#333")
-    kind = html.escape(tr(KIND_LABELS.get(entry.kind, entry.kind)))
-    title = html.escape(entry.title)
     body = html.escape(entry.body).replace("\n", "<br>")
-    mark = f"<span style='color:#8a5a00'><b>{html.escape(tr('訂正'))}</b></span> " if correction else ""
+    mark = f"<span style='color:#8a5a00'><b>{html.escape(tr('訂正'))}</b></span>　" if entry.correction else ""
+    title = f"<b>{html.escape(entry.title)}</b>" if entry.title else ""
     head = (f"<span style='color:#555'>{when(entry.at)}</span>　"
-            f"<span style='color:{colour}'><b>{kind}</b></span>　{mark}<b>{title}</b>")
+            f"<span style='color:{colour}'><b>{html.escape(_kind(entry))}</b></span>　{mark}{title}")
     return head + (f"<br>{body}" if body else "")
+
+
+def _plain(entry: TimelineItem) -> str:
+    parts = (when(entry.at), _kind(entry), tr("訂正") if entry.correction else "", entry.title, entry.body)
+    return " ".join(p for p in parts if p)
 
 
 class TimelineView(RichList):
@@ -59,13 +67,13 @@ class TimelineView(RichList):
                 self._add(correction, correction=True)
 
     def _add(self, entry: TimelineItem, *, correction: bool) -> None:
-        plain = f"{when(entry.at)} {tr(KIND_LABELS.get(entry.kind, entry.kind))} {entry.title} {entry.body}"
+        plain = _plain(entry)
         item = QListWidgetItem(plain)
         item.setData(ITEM_ROLE, len(self._entries))
         self._entries.append(entry)
-        item.setData(HTML_ROLE, _html(entry, correction))
-        item.setData(INDENT_ROLE, CORRECTION_INDENT if correction else 0)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, (tr("訂正") + " " if correction else "") + plain)
+        item.setData(HTML_ROLE, _html(entry))
+        item.setData(INDENT_ROLE, CORRECTION_INDENT if correction else 0)  # under what it corrects
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, plain)
         if entry.kind in AMENDABLE:
             item.setToolTip(tr("Enter またはダブルクリックで訂正を書けます（元の記録は残ります）。"))
         self.addItem(item)
