@@ -248,8 +248,7 @@ def _register(conn, ent: Entity, items: list, result: MergeResult, prepared: dic
         by_columns: dict[tuple[str, ...], list] = defaultdict(list)
         for record_id in sorted(changed):
             wanted = ("clocks", *sorted(columns[record_id]))
-            stored = dict(zip(cols, _stored(ent, changed[record_id], cols), strict=True))
-            by_columns[wanted].append((*(stored[c] for c in wanted), record_id))
+            by_columns[wanted].append((*_stored(ent, changed[record_id], wanted), record_id))
         for wanted, rows in by_columns.items():
             conn.executemany(f"UPDATE {ent.table} SET {', '.join(f'{c} = ?' for c in wanted)} WHERE id = ?", rows)
         result.updated += len(changed)

@@ -10,6 +10,7 @@ padding characters, so a term at the very end of a text still starts a trigram.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from storage.schema import Entity
@@ -28,6 +29,9 @@ class Hit:
     household_id: str | None
 
 
+_SPACE = re.compile(r"\s")
+
+
 def document_text(entity: Entity, row: dict) -> str:
     parts: list[str] = []
     for name in entity.text_fields:
@@ -40,7 +44,7 @@ def document_text(entity: Entity, row: dict) -> str:
             continue
         text = str(value)
         parts.append(text)
-        if name in entity.name_fields and any(c.isspace() for c in text):
+        if name in entity.name_fields and _SPACE.search(text):
             parts.append(squeeze(text))
     return fold("\n".join(parts)) if parts else ""
 
