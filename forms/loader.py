@@ -75,15 +75,28 @@ def load_text(text: str, source: str = "<text>") -> FormDefinition:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise DefinitionError(source, [(int(match.group(1)) if match else 1, f"TOML として読めません（{exc}）。")]) \
-            from None
+        raise DefinitionError(source, [syntax_problem(text, exc)]) from None
     builder = _Builder(Marks(text), source)
     definition = builder.definition(data)
     if builder.problems:
         raise DefinitionError(source, builder.problems)
     assert definition is not None
     return definition
+
+
+def syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> tuple[int, str]:
+    """The line of a TOML syntax error, and why. Python 3.11's tomllib says "at end of document"
+    with no line when a value is left open (``version = [``): the fault is then on the last line
+    that has anything on it, not on line 1."""
+    found = getattr(exc, "lineno", None)
+    match = re.search(r"line (\d+)", str(exc))
+    if found is None and match:
+        found = int(match.group(1))
+    if found is None and "end of document" in str(exc):
+        written = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        found = written[-1] if written else 1
+        return found, f"ファイルの終わりまでに閉じられていません（[ や \" の閉じ忘れ）。TOML として読めません（{exc}）。"
+    return found or 1, f"TOML として読めません（{exc}）。"
 
 
 class _Builder:

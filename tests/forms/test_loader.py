@@ -61,6 +61,21 @@ def test_a_toml_syntax_error_names_its_line():
     assert line == 11 and "TOML" in reason
 
 
+@pytest.mark.parametrize("ending", ["", "\n", "\n\n  \n"])
+def test_a_value_left_open_at_the_end_names_its_own_line_not_line_1(ending):
+    # tomllib reports "Invalid value (at end of document)" without a line number.
+    [(line, reason)] = problems('id = "contact"\nversion = [' + ending)
+    assert line == 2 and "閉じ" in reason and "TOML" in reason
+
+
+def test_forms_check_reports_the_line_of_a_value_left_open(tmp_path):
+    from tests.ui.cli_helpers import yorisoi
+
+    (tmp_path / "contact.toml").write_text('id = "contact"\nversion = [', encoding="utf-8")
+    result = yorisoi("forms-check", str(tmp_path), passphrase=None)
+    assert result.code == 2 and "2行目" in result.err and "1行目" not in result.err
+
+
 def test_a_condition_on_a_missing_field_and_a_duplicate_id_are_both_reported():
     text = GOOD + '\n[[sections.fields]]\nid = "summary"\nlabel = "二つ目"\nwhen = "nothing"\n'
     found = problems(text)
