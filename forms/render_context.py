@@ -1,8 +1,9 @@
 """What a printed form needs besides its answers, and how each answer reads on paper.
 
 The app gathers names (people, agencies, staff, other forms) into a `RenderContext`; the PDF
-and the screen's review use `answer_text` so a date reads 令和7年4月1日, a person reads
-「山田 一郎（53歳）」 at the form's date, a choice reads its label.
+and the screen's review use `answer_text` so a date reads 令和7年4月1日 (a birth date
+「昭和47年5月1日（53歳）」, the age at the form's date), a person reads their name, a choice
+reads its label. The age is printed once, beside the birth date, as on the paper forms.
 """
 
 from __future__ import annotations
@@ -69,11 +70,7 @@ def answer_text(f: FieldDef, value: Any, ctx: RenderContext, on: dt.date | None)
         return text
     if f.type == "person":
         found = ctx.persons.get(str(value))
-        if not found:
-            return str(value)
-        name, birth = found
-        born = _date(birth)
-        return f"{name}（{age_on(born, on)}歳）" if born and on and born <= on else name
+        return found[0] if found else str(value)
     if f.type in ("agency", "staff", "record"):
         return ctx.name_of(f, value)
     if f.type == "choice":
