@@ -17,6 +17,7 @@ class City:
     def __init__(self, session: Session, records: Records, rng: random.Random, today: dt.date) -> None:
         self.session = session
         self.versions: dict[str, int] = {}  # form id → the current definition version
+        self.form_set = None  # the shipped definitions: the household's known fields pre-fill them
         directory = session.vault("directory")
         self.stations: list[tuple[str, str, tuple[str, ...]]] = []
         for order, (name, area, towns) in enumerate(STATIONS):

@@ -55,6 +55,7 @@ def fill(session: Session, households: int = 300, seed: int = 1) -> DemoReport:
     with session.store.write() as records:
         city = City(session, records, rng, today)
         city.versions = versions
+        city.form_set = form_set
         report.meetings = sum(len(v) for v in city.meetings.values())
         session.audit(records, "demo", detail=f"seed={seed}")
     for start in range(0, households, CHUNK):
@@ -87,6 +88,7 @@ class DemoHousehold:
         self.hid = new_id()
         self.persons: list[tuple[str, str]] = []  # (id, given name)
         self.person_rows: list[dict] = []  # what the forms print about each member
+        self.address = self.phone = ""
 
     def build(self) -> None:
         rng, s = self.rng, self.scenario
@@ -94,10 +96,11 @@ class DemoHousehold:
         lead = self.city.me if self.station_id == self.city.stations[0][0] and rng.random() < 0.4 \
             else rng.choice(self.city.workers[self.station_id])
         town = rng.choice(self.towns)
+        self.address = f"{CITY}{self.area.replace('地区', '')}{town}{rng.randint(1, 2999)}-{rng.randint(1, 9)}"
+        self.phone = f"0868-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}"
         self.records.insert("household", {
-            "name": f"{surname}家", "kana": f"{s_kana}ケ",
-            "address": f"{CITY}{self.area.replace('地区', '')}{town}{rng.randint(1, 2999)}-{rng.randint(1, 9)}",
-            "phone": f"0868-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}", "station_id": self.station_id,
+            "name": f"{surname}家", "kana": f"{s_kana}ケ", "address": self.address,
+            "phone": self.phone, "station_id": self.station_id,
             "lead_staff_id": lead, "created_on": (self.today - dt.timedelta(days=rng.randint(60, 900))).isoformat(),
         }, record_id=self.hid, vault_id=self.vault)
         self.report.households += 1

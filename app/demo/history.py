@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from app.demo import form_answers
 from app.demo.scenarios import VISIT_COMMON
 from app.vocab import ContactKind, Outcome, Stage
+from forms.prefill import prefill
 from storage.records import new_id
 
 if TYPE_CHECKING:
@@ -143,6 +144,12 @@ class CaseHistory:
 
     def _form(self, form_id: str, status: str, answers: dict) -> str:
         h = self.h
+        # What the household record knows (住所, 電話) fills the fields that ask for it, as the
+        # app's own pre-fill does when a worker starts a form.
+        form_set = h.city.form_set
+        variant = answers.get("variant")
+        definition = form_set.current(f"{form_id}:{variant}" if variant else form_set.default_key(form_id))
+        answers = prefill(definition, answers, {"household.address": h.address, "household.phone": h.phone})
         return self.records.insert("form_record", {
             "household_id": h.hid, "case_id": self.cid, "form_id": form_id, "status": status,
             "form_version": self.h.city.versions[form_id],

@@ -68,3 +68,17 @@ def test_demo_histories_satisfy_the_lifecycle_rules(demo):
         if stage == Stage.CLOSED:
             assert case.follow_up_on and case.lead_agency_id
             assert session.forms.for_case(case.id, forms.EVALUATION)
+
+
+def test_demo_forms_carry_the_households_address_and_phone(demo):
+    session, _ = demo
+    checked = 0
+    for row in session.store.read().find("form_record"):
+        if row["form_id"] not in (forms.INTAKE, forms.ASSESSMENT, forms.SHARED_SHEET):
+            continue
+        household = session.households.get(row["household_id"])
+        assert row["answers"].get("address") == household.address, row["form_id"]
+        if row["form_id"] == forms.INTAKE:
+            assert row["answers"].get("phone") == household.phone
+        checked += 1
+    assert checked > 20
