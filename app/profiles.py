@@ -23,12 +23,18 @@ def default_folder() -> Path:
     return storage_profile.default_folder()
 
 
-def create(folder: Path, passphrase: str, *, owner_name: str | None = None, kdf: KdfParams | None = None) -> Session:
+def create(folder: Path, passphrase: str, *, owner_name: str | None = None, kdf: KdfParams | None = None,
+           city_name: str | None = None) -> Session:
+    """A new profile; ``city_name`` is printed on every form (it can be set later too)."""
     check_passphrase(passphrase)
     profile = storage_profile.create_profile(Path(folder), passphrase, kdf=kdf)
     session = Session(profile)
     staff = session.directory.add_staff(owner_name or "この端末の利用者")
     session.store.set_meta(OWNER_KEY, staff.id)
+    if city_name:
+        from app import form_settings
+
+        form_settings.put(session, "city_name", city_name)
     return session
 
 

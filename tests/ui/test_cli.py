@@ -28,6 +28,14 @@ def test_init_creates_a_profile_and_refuses_to_overwrite_it(tmp_path):
     assert_no_traceback(again)
 
 
+def test_init_sets_the_city_printed_on_the_forms(tmp_path):
+    folder = tmp_path / "p"
+    assert yorisoi("init", "--profile", str(folder), "--city", "みその市").code == 0
+    assert yorisoi("setting", "--profile", str(folder), "city_name").out.strip() == "みその市"
+    plain = yorisoi("init", "--profile", str(tmp_path / "q"))
+    assert plain.code == 0 and "city_name" in plain.out  # says how to set it later
+
+
 def test_init_refuses_a_short_passphrase(tmp_path):
     result = yorisoi("init", "--profile", str(tmp_path / "p"), passphrase="short")
     assert result.code == 2 and "8文字以上" in result.err

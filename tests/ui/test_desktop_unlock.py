@@ -64,3 +64,38 @@ def test_a_folder_without_a_profile_is_said_plainly(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     assert "プロファイルがありません" in dialog.message.text()
     assert dialog.create_box.isVisibleTo(dialog)
+
+
+def test_the_first_run_asks_for_the_city_printed_on_the_forms(qtbot, tmp_path):
+    from app import form_settings
+
+    dialog = UnlockDialog(tmp_path / "new")
+    qtbot.addWidget(dialog)
+    assert dialog.city.isVisibleTo(dialog)
+    dialog.passphrase.setText("long enough passphrase")
+    dialog.again.setText("long enough passphrase")
+    dialog.city.setText("みその市")
+    dialog.try_unlock()
+    assert form_settings.get(dialog.session, "city_name") == "みその市"
+    dialog.session.close()
+
+
+def test_the_settings_menu_changes_the_city(qtbot, tmp_path):
+    from app import form_settings
+    from ui.desktop.dialogs.settings import CityDialog
+
+    session = profiles.create(tmp_path / "p", PASSPHRASE, kdf=FAST_KDF)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    settle(qtbot)
+    settings = next(a.menu() for a in window.menuBar().actions() if a.text().startswith("設定"))
+    action = next(a for a in settings.actions() if a.text().startswith("市町村名"))
+    action.trigger()
+    dialog = window.findChild(CityDialog)
+    assert dialog is not None and dialog.city.text() == ""
+    dialog.city.setText("みその市")
+    dialog.try_submit()
+    assert form_settings.get(session, "city_name") == "みその市"
+    window.idle.set_locked(True)
+    settle(qtbot)
+    session.close()

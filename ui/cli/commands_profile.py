@@ -19,9 +19,11 @@ DEMO_KEY = "demo"
 def init(args) -> int:
     folder = folder_of(args)
     secret = passphrase.read("新しいパスフレーズ（8文字以上）: ", confirm=True)
-    session = profiles.create(folder, secret, owner_name=args.name)
+    session = profiles.create(folder, secret, owner_name=args.name, city_name=args.city)
     session.close()
     say(f"プロファイルを作りました: {folder}")
+    if not args.city:
+        say("様式に印刷する市町村名は「yorisoi setting --profile DIR city_name 〇〇市」で設定できます。")
     log.info("init")
     return 0
 

@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="新しいプロファイルを作る")
     _profile(p)
     p.add_argument("--name", help="この端末の利用者（職員）の氏名")
+    p.add_argument("--city", metavar="NAME", help="様式に印刷する市町村名（例: みその市。あとで setting でも変えられます）")
     p.set_defaults(handler=commands_profile.init)
 
     p = sub.add_parser("demo", help="架空の市のデモデータでプロファイルを作る")

@@ -19,6 +19,7 @@ from ui.desktop.dialogs.household import HouseholdDialog, PersonDialog
 from ui.desktop.dialogs.lifecycle import LifecycleDialog, OpenCaseDialog
 from ui.desktop.dialogs.pick_household import PickHouseholdDialog
 from ui.desktop.dialogs.records import AmendDialog, NoteDialog
+from ui.desktop.dialogs.settings import CityDialog
 from ui.desktop.households.list_page import HouseholdListPage
 from ui.desktop.households.view_page import HouseholdViewPage
 from ui.desktop.i18n import tr
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self._action(sync_menu, tr("組織の端末と承認…（事務局）"), self.show_devices)
         settings_menu = bar.addMenu(tr("設定(&S)"))
         self._action(settings_menu, tr("自動ロックまでの時間…"), self.choose_idle_time)
+        self._action(settings_menu, tr("市町村名（様式に印刷）…"), lambda: CityDialog(self.session, self).open())
 
     # -- navigation -----------------------------------------------------------------------
 

@@ -58,8 +58,12 @@ class UnlockDialog(QDialog):
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
         self.again.setAccessibleName(tr("パスフレーズ（確認）"))
+        self.city = QLineEdit()
+        self.city.setAccessibleName(tr("市町村名（様式に印刷）"))
+        self.city.setPlaceholderText(tr("例: みその市（あとで 設定 → 市町村名 でも変えられます）"))
         create.addRow(tr("あなたの氏名"), self.owner)
         create.addRow(tr("パスフレーズ（確認）"), self.again)
+        create.addRow(tr("市町村名（様式に印刷）"), self.city)
         layout.addWidget(self.create_box)
 
         self.message = QLabel("")
@@ -106,7 +110,8 @@ class UnlockDialog(QDialog):
                 if secret != again:
                     self.message.setText(tr("2回入力したパスフレーズが一致しません。"))
                     return
-                self.session = profiles.create(self.folder, secret, owner_name=self.owner.text().strip() or None)
+                self.session = profiles.create(self.folder, secret, owner_name=self.owner.text().strip() or None,
+                                               city_name=self.city.text().strip() or None)
             else:
                 self.session = profiles.unlock(self.folder, secret)
         except (WrongPassphrase, UnlockThrottled) as exc:
