@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . packaging/system-packages.sh
-install_system_packages fonts-ipaexfont-gothic "${QT_PACKAGES[@]}"
+install_system_packages fonts-ipaexfont-gothic "${VENV_PACKAGES[@]}" "${QT_PACKAGES[@]}"
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip

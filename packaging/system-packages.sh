@@ -17,6 +17,9 @@ install_system_packages() {
   fi
 }
 
+# `python3 -m venv` on a fresh Debian/Ubuntu: the system Python ships without ensurepip.
+VENV_PACKAGES=(python3-venv)
+
 # Qt's runtime libraries (offscreen and on a real X11 desktop).
 QT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
              libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
