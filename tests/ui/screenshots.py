@@ -57,6 +57,14 @@ def main(out: Path, scale: str, width: int, height: int) -> None:
     target = next(r for r in rows if r.stage == "in_support" and r.lead_staff_id == session.me)
     window.list_page.select(target.id)
     save(window, "main-household")
+    window.view_page.tabs.setCurrentWidget(window.view_page.forms_holder)
+    save(window, "forms-tab")
+    screen = window.view_page.forms.start("1-2")
+    form_window = screen.window()
+    form_window.resize(min(960, width), height - 40)  # what fits a 1366×768 screen with its title bar
+    save(form_window, "form-screen")
+    form_window.close()
+    window.view_page.tabs.setCurrentIndex(0)
     view = window.view_page.view
     contact = ContactDialog(session, view.household.id, view.household.name, view.persons, window)
     contact.summary.setText("玄関先で本人と10分ほど話せた。体調は安定。")

@@ -176,3 +176,25 @@ def test_a_pdf_that_cannot_be_made_is_said_in_the_banner(qtbot, session, househo
     screen.export_to(str(tmp_path / "no-such-folder" / "plan.pdf"))
     qtbot.waitUntil(screen.pdf_button.isEnabled, timeout=10000)
     assert "PDF を作成できません" in screen.banner.text() and "フォルダがありません" in screen.banner.text()
+
+
+def test_signing_off_a_finished_form_from_the_forms_tab(qtbot, session, household_case):
+    h, *_ = household_case
+    draft = session.forms.create(h.id, forms.PLAN, {"direction": "まだ途中"})
+    panel = HouseholdForms(session, h.id)
+    qtbot.addWidget(panel)
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.sign_button, Qt.MouseButton.LeftButton)
+    assert "下書きの様式は確認できません" in panel.message.text()
+    assert session.forms.get(draft.id).signed_by is None
+
+    finished = session.forms.complete(session.forms.create(h.id, forms.ASSESSMENT, {"wishes": "働きたい"}).id)
+    panel.refresh()
+    row = next(n for n, r in enumerate(panel.records) if r.id == finished.id)
+    panel.table.selectRow(row)
+    qtbot.mouseClick(panel.sign_button, Qt.MouseButton.LeftButton)
+    signed = session.forms.get(finished.id)
+    assert signed.signed_by == session.me and signed.signed_on
+    assert "確認済みにしました" in panel.message.text()
+    row = next(n for n, r in enumerate(panel.records) if r.id == finished.id)
+    assert panel.table.item(row, 6).text() == "済"

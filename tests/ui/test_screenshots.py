@@ -15,7 +15,8 @@ from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "test-output" / "screenshots"
-VIEWS = ("unlock", "main-household", "contact-dialog", "person-dialog", "search-results", "lock-screen")
+VIEWS = ("unlock", "main-household", "forms-tab", "form-screen", "contact-dialog", "person-dialog", "search-results",
+         "lock-screen")
 
 
 def distinct_colours(image: QImage) -> int:

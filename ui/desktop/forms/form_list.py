@@ -109,7 +109,9 @@ class HouseholdForms(QWidget):
         try:
             self.session.form_filling.sign_off(record.id)
         except AppError as exc:
-            self.table.setToolTip(describe(exc))
+            self._say(describe(exc))
+        else:
+            self._say(tr("確認済みにしました。印刷すると確認者と日付が入ります。"))
         self.refresh()
         self.changed.emit()
 
