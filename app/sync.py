@@ -9,6 +9,7 @@ log, the checks after a merge, and telling open views which households changed.
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -69,6 +70,12 @@ class SyncService(Service):
     # Tests and the benchmark reach the store in-process through this (an httpx.Client).
     client_factory: Callable[[], object] | None = None
 
+    def __init__(self, session) -> None:
+        super().__init__(session)
+        # One run at a time per profile: the window's timer, F9 and the office's approval all
+        # sync, possibly from different threads; a second caller waits for the first.
+        self._running = threading.Lock()
+
     def replica(self) -> Replica:
         shared = {kind: vid for kind in SHARED_VAULTS if (vid := self.store.meta(f"vault.{kind}"))}
         return Replica(self.store, shared, actor=self.session.me or "-")
@@ -121,13 +128,15 @@ class SyncService(Service):
     def run(self, progress=None) -> Report:
         """Push and pull once. Raises a `sync.client.errors.SyncError` when the store cannot be
         reached or refuses; what was already exchanged stays exchanged."""
-        identity = self.identity()
-        remote = self.remote(identity)
-        try:
-            report = SyncEngine(self.replica(), remote, progress=progress, local_ms=self.store.clock.wall_ms).run()
-        finally:
-            remote.close()
-            self.restore_clock()
+        with self._running:
+            identity = self.identity()
+            remote = self.remote(identity)
+            try:
+                report = SyncEngine(self.replica(), remote, progress=progress,
+                                    local_ms=self.store.clock.wall_ms).run()
+            finally:
+                remote.close()
+                self.restore_clock()
         with self.store.write() as records:
             sync_checks.check(records, report.households)
             self.session.audit(records, "sync.run", detail=f"{report.pushed_changes}/{report.pulled_envelopes}")

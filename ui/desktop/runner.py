@@ -44,6 +44,9 @@ def pool() -> QThreadPool:
     p = QThreadPool.globalInstance()
     # Two workers: searches overlap with loading a household; SQLite serialises writers anyway.
     p.setMaxThreadCount(2)
+    # Workers never expire: the store keeps a connection per thread, and a worker replaced after
+    # an idle half-minute would leave its connection behind for the rest of the day.
+    p.setExpiryTimeout(-1)
     return p
 
 

@@ -56,6 +56,9 @@ class SyncController(QObject):
         self.last_error: Exception | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        # The same thread for every run: the store keeps one connection per thread, so a thread
+        # that expired and came back new would leave its connection (and page cache) behind.
+        self._pool.setExpiryTimeout(-1)
         self._signals = _Signals()
         self._signals.progress.connect(self.progress.emit)
         self._signals.finished.connect(self._finished)
