@@ -12,7 +12,8 @@ def test_connections_use_the_tuned_settings(profile_dir):
     assert conn.execute("PRAGMA cipher_page_size").fetchone()[0] == "16384"
     assert conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA256"
     assert conn.execute("PRAGMA cipher_use_hmac").fetchone()[0] == "1"
-    assert conn.execute("PRAGMA cache_size").fetchone()[0] == -65536
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == -131072
+    assert conn.execute("PRAGMA soft_heap_limit").fetchone()[0] == 128 * 1024 * 1024  # all connections together
     assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY: no plaintext temp files
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     p.close()
