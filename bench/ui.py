@@ -2,11 +2,16 @@
 
     python -m bench.ui [--quick]
 
-* start_to_list_s   from process start to an interactive household list, including Python and
-                    Qt start-up and the passphrase's key derivation (real Argon2id settings)
-* search_p95_ms     search-as-you-type: from the moment the typing pause ends (what the 150 ms
-                    debounce timer triggers) to the results shown, over queries typed a
-                    character at a time (電 → 電話 → 電話で …), p95
+* start_to_list_s   launching the real entry point (`yorisoi --profile DIR`: ui.main:main, what
+                    the console script runs) to an interactive household list: Python and Qt
+                    start-up, the real unlock dialog shown, the passphrase typed into it key by
+                    key and 開く pressed, the key derivation (real Argon2id settings), opening
+                    the store, the main window and the first page of the list
+* keystroke_to_results_p95_ms  search-as-you-type as the user feels it: from the last keystroke
+                    (the text changes) through the 150 ms typing-pause debounce to the results
+                    shown, over queries typed a character at a time (電 → 電話 → 電話で …), p95
+* search_p95_ms     the same searches from the moment the debounce fires (the pause is over) to
+                    the results shown: what the search itself costs, p95
 * peak_rss_mb       peak memory of the window process after loading the list, searching and
                     opening twenty households
 * open_household_p95_ms  opening a household (members, case, timeline) in the background
@@ -76,6 +81,7 @@ def main() -> None:
         if report:
             reports.append(report)
     searches = [ms for r in reports for ms in r["search_ms"]]
+    keystrokes = [ms for r in reports for ms in r["keystroke_ms"]]
     opens = [ms for r in reports for ms in r["open_household_ms"]]
     emit({
         "benchmark": "ui",
@@ -83,12 +89,15 @@ def main() -> None:
         "households": args.households,
         "start_to_list_s": round(median(starts), 3),
         "start_to_list_max_s": round(max(starts), 3),
+        "keystroke_to_results_p95_ms": round(p95(keystrokes), 1),
+        "keystroke_to_results_median_ms": round(median(keystrokes), 1),
         "search_p95_ms": round(p95(searches), 1),
         "search_median_ms": round(median(searches), 1),
         "search_samples": len(searches),
         "open_household_p95_ms": round(p95(opens), 1),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in reports), 1),
         "targets": {"start_to_list_s": 1.5, "search_p95_ms": 100, "peak_rss_mb": 300},
+        "debounce_ms": 150,
     })
 
 
