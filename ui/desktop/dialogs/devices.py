@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from app.session import Session
 from ui.desktop import runner
-from ui.desktop.i18n import tr
+from ui.desktop.i18n import N_, tr
 from ui.desktop.widgets.message_bar import MessageBar
 
-STATUS = {"pending": "承認待ち", "approved": "承認済み", "revoked": "停止"}
-ROLE = {"office": "事務局", "worker": "支援員"}
+STATUS = {"pending": N_("承認待ち"), "approved": N_("承認済み"), "revoked": N_("停止")}
+ROLE = {"office": N_("事務局"), "worker": N_("支援員")}
 
 
 class DevicesDialog(QDialog):
