@@ -85,10 +85,6 @@ class Replica:
 
     # -- vaults and keys -----------------------------------------------------------------
 
-    def vaults(self) -> dict[str, VaultRow]:
-        return {row[0]: VaultRow(row[0], row[1], bool(row[2]), row[3], row[4], row[5]) for row in self.conn.execute(
-            "SELECT vault_id, kind, registered, key_version, backfill_after, backfill_before FROM sync_vault")}
-
     def kind_of(self, vault_id: str) -> str | None:
         for kind, vid in self.shared_vaults.items():
             if vid == vault_id:
@@ -204,9 +200,6 @@ class Replica:
                 for r in self.conn.execute(
                     "SELECT vault_id, envelope_id, key_version, nonce, body, sig FROM sync_outbox ORDER BY rowid")]
 
-    def pending_vaults(self) -> list[str]:
-        return outbound.pending_vaults(self.conn)
-
     def batches(self, vault_ids: Iterable[str]) -> Iterator[outbound.Batch]:
         return outbound.batches(self.conn, list(vault_ids))
 
@@ -229,9 +222,6 @@ class Replica:
             for envelope_id in envelope_ids:
                 records.conn.execute("UPDATE change SET pushed = 1 WHERE envelope_id = ?", (envelope_id,))
                 records.conn.execute("DELETE FROM sync_outbox WHERE envelope_id = ?", (envelope_id,))
-
-    def pending_count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM change WHERE pushed = 0").fetchone()[0]
 
     # -- pull ----------------------------------------------------------------------------
 
@@ -295,7 +285,3 @@ class Replica:
     def held(self) -> list[HeldRow]:
         return [HeldRow(r[0], r[1], bytes(r[2]), r[3]) for r in self.conn.execute(
             "SELECT seq, vault_id, item, reason FROM sync_held ORDER BY seq")]
-
-    def release(self, seqs: list[int]) -> None:
-        with self.store.write() as records:
-            records.conn.executemany("DELETE FROM sync_held WHERE seq = ?", [(s,) for s in seqs])
