@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from sync import protocol
 from sync.client import crypto
-from sync.client.errors import CertificateMismatch, IntegrityFailure, ServerRefused, SyncError
+from sync.client.errors import CertificateMismatch, IntegrityFailure, SyncError
 from sync.client.identity import Identity
 from sync.client.local import Local
 from sync.client.remote import Remote, cert_fingerprint, fetch_certificate, unb64
@@ -133,10 +133,7 @@ def approve(identity: Identity, remote: Remote, fingerprint: str) -> dict:
         signature = identity.org_keys.sign(_statement(
             identity.org_id, device["id"], device["account_id"], device["login"], device["role"],
             device["box_public"], device["sign_public"]))
-        try:
-            remote.approve(device["id"], signature)
-        except ServerRefused:
-            raise
+        remote.approve(device["id"], signature)
         return device
     raise UnknownDevice(fingerprint)
 
