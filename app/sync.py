@@ -66,6 +66,15 @@ class DeviceInfo:
     this_device: bool
 
 
+def _info(device: dict, identity: Identity, trusted: bool | None = None) -> DeviceInfo:
+    from sync import protocol
+
+    return DeviceInfo(device["id"], device["login"], device["role"], device["name"], device["status"],
+                      protocol.fingerprint(device["box_public"], device["sign_public"]),
+                      enrolment.device_trusted(identity, device) if trusted is None else trusted,
+                      device["id"] == identity.device_id)
+
+
 class SyncService(Service):
     # Tests and the benchmark reach the store in-process through this (an httpx.Client).
     client_factory: Callable[[], object] | None = None
@@ -163,11 +172,7 @@ class SyncService(Service):
             found = [enrolment.decode_device(d) for d in remote.devices()]
         finally:
             remote.close()
-        from sync import protocol
-
-        return [DeviceInfo(d["id"], d["login"], d["role"], d["name"], d["status"],
-                           protocol.fingerprint(d["box_public"], d["sign_public"]),
-                           enrolment.device_trusted(identity, d), d["id"] == identity.device_id) for d in found]
+        return [_info(d, identity) for d in found]
 
     def approve(self, fingerprint: str) -> DeviceInfo:
         identity = self.identity()
@@ -180,10 +185,7 @@ class SyncService(Service):
         with self.store.write() as records:
             self.session.audit(records, "sync.approve", detail=device["login"])
         self.run()  # hands the new device the keys of the vaults its account belongs to
-        from sync import protocol
-
-        return DeviceInfo(device["id"], device["login"], device["role"], device["name"], "approved",
-                          protocol.fingerprint(device["box_public"], device["sign_public"]), True, False)
+        return _info({**device, "status": "approved"}, identity, trusted=True)
 
     def assign(self, household_ids: str | list[str], login: str) -> int:
         """Give a worker's account access to households' vaults (their whole history); returns

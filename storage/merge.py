@@ -112,11 +112,12 @@ def _existing(conn, ent: Entity, ids: list[str], columns: str) -> dict[str, tupl
     return found
 
 
-def _note(result: MergeResult, ent: Entity, row: dict, author: str) -> None:
+def _note(result: MergeResult, ent: Entity, record_id: str, values: dict, author: str) -> None:
+    """Which household (or the shared vaults) a merged record belongs to, and who changed it."""
     if ent.household_key is None:
         result.shared = True
         return
-    household = row.get(ent.household_key)
+    household = record_id if ent.household_key == "id" else values.get(ent.household_key)
     if household:
         result.households.add(household)
         result.touched.add((household, author))
@@ -143,11 +144,7 @@ def _append(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[
         rows.append(ready[0])
         if ready[1] is not None:
             docs.append(ready[1])
-        if ent.household_key is None:
-            result.shared = True
-        elif (household := values.get(ent.household_key)):
-            result.households.add(household)
-            result.touched.add((household, author))
+        _note(result, ent, record_id, values, author)
         result.fields += len(values)
         if stamp > result.max_stamp:
             result.max_stamp = stamp
@@ -204,12 +201,7 @@ def _register(conn, ent: Entity, items: list, result: MergeResult, prepared: dic
                 result.fields += len(groups[0][1])
                 if base > result.max_stamp:
                     result.max_stamp = base
-                values = groups[0][1]
-                if ent.household_key is None:
-                    result.shared = True
-                elif (household := (record_id if ent.household_key == "id" else values.get(ent.household_key))):
-                    result.households.add(household)
-                    result.touched.add((household, author))
+                _note(result, ent, record_id, groups[0][1], author)
                 continue
         if record_id in fresh:
             # Created earlier in this page, changed again: merged the general way.
@@ -232,7 +224,7 @@ def _register(conn, ent: Entity, items: list, result: MergeResult, prepared: dic
                 new_rows[record_id] = row
         touched = _merge_op(ent, row, groups, base, plain, result)
         if touched:
-            _note(result, ent, row, author)
+            _note(result, ent, record_id, row, author)
             if record_id not in new_rows:
                 changed[record_id] = row
                 columns.setdefault(record_id, set()).update(name.partition(".")[0] for name in touched)

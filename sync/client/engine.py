@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sync.client import keyring, transfer
+from sync.client.enrolment import verify_org_keys
 from sync.client.errors import DevicePending, IntegrityFailure
 from sync.client.identity import Identity
 from sync.client.local import Local
@@ -103,12 +104,7 @@ class SyncEngine:
                 raise IntegrityFailure("organisation keys changed since enrolment")
         elif sign_public:
             # Enrolled before the office founded the organisation: pin now, after verifying.
-            from sync import protocol
-            from sync.client import crypto
-
-            crypto.require(sign_public, unb64(org.get("keys_signature")),
-                           protocol.org_keys_statement(identity.org_id, sign_public, box_public or b""),
-                           "organisation keys")
+            verify_org_keys(identity.org_id, sign_public, box_public, unb64(org.get("keys_signature")))
             updates.update(org_sign_public=sign_public.hex(), org_box_public=(box_public or b"").hex())
         for kind, vault_id in (me.get("shared_vaults") or {}).items():
             if vault_id:

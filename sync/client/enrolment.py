@@ -68,9 +68,8 @@ def enrol(local: Local, server: str, code: str, device_name: str, *, server_fing
         org_box_public=unb64(org.get("box_public")), account_id=str(account["id"]), login=str(account["login"]),
         role=str(account["role"]), status=str(doc.get("status", "pending")))
     if identity.org_sign_public:
-        crypto.require(identity.org_sign_public, unb64(org.get("keys_signature")),
-                       protocol.org_keys_statement(identity.org_id, identity.org_sign_public,
-                                                   identity.org_box_public or b""), "organisation keys")
+        verify_org_keys(identity.org_id, identity.org_sign_public, identity.org_box_public,
+                        unb64(org.get("keys_signature")))
     if expected_org and identity.org_sign_public and _hex(org_fingerprint(identity)) != _hex(expected_org):
         raise IntegrityFailure("organisation key fingerprint")
     # The token exists once: keep it before anything else can fail.
@@ -80,6 +79,12 @@ def enrol(local: Local, server: str, code: str, device_name: str, *, server_fing
         identity = _found_organisation(local, remote, identity)
     return Enrolled(identity, keys.fingerprint, org_fingerprint(identity),
                     cert_fingerprint(cert_pem) if cert_pem else "", bootstrap)
+
+
+def verify_org_keys(org_id: str, sign_public: bytes, box_public: bytes | None, signature: bytes | None) -> None:
+    """The organisation's recovery key is the one its signing key vouches for."""
+    crypto.require(sign_public, signature, protocol.org_keys_statement(org_id, sign_public, box_public or b""),
+                   "organisation keys")
 
 
 def _found_organisation(local: Local, remote: Remote, identity: Identity) -> Identity:

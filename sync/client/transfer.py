@@ -31,6 +31,11 @@ def envelope_id() -> str:
     return base64.b32encode(os.urandom(15)).decode("ascii").lower()
 
 
+def _held(item: dict, reason: str) -> Held:
+    """An envelope kept as received (to try again later), with why."""
+    return Held(int(item["seq"]), str(item["vault"]), msgpack.packb(item, use_bin_type=True), reason)
+
+
 class Transfer:
     def __init__(self, local: Local, remote, identity: Identity, report, keyring, progress, pull_limit: int) -> None:
         self.local = local
@@ -96,17 +101,17 @@ class Transfer:
             raise ProtocolError("malformed log item") from None
         key = self._key(vault, env.kv)
         if key is None:
-            return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "key")
+            return _held(item, "key")
         signer = self.keyring.sign_key_of(env.device)
         statement = protocol.envelope_statement(vault, env.id, env.kv, env.device, env.nonce, env.body)
         if signer is None or not crypto.verify(signer, env.sig, statement):
-            return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "author")
+            return _held(item, "author")
         try:
             ops = codec.decode(crypto.open_envelope(env, key))
         except IntegrityFailure:
-            return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "integrity")
+            return _held(item, "integrity")
         except ProtocolError:
-            return Held(seq, vault, msgpack.packb(item, use_bin_type=True), "format")
+            return _held(item, "format")
         return Received(seq, vault, env.device, ops, item)
 
     def _opened(self, items: list[dict]) -> tuple[list[Received], list[Held]]:
