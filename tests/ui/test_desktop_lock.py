@@ -81,7 +81,7 @@ def test_unsaved_input_in_an_open_form_survives_the_lock(qtbot, window):
 
 def test_a_form_being_filled_is_hidden_by_the_lock_and_keeps_its_input(qtbot, window):
     row = open_first(qtbot, window)
-    window.view_page.tabs.setCurrentIndex(1)
+    window.view_page.show_forms()
     forms = window.view_page.forms
     assert forms is not None and forms.household_id == row.id
     screen = forms.start("contact")

@@ -197,4 +197,4 @@ def test_signing_off_a_finished_form_from_the_forms_tab(qtbot, session, househol
     assert signed.signed_by == session.me and signed.signed_on
     assert "確認済みにしました" in panel.message.text()
     row = next(n for n, r in enumerate(panel.records) if r.id == finished.id)
-    assert panel.table.item(row, 6).text() == "済"
+    assert panel.table.item(row, 2).text() == "完成・確認済"

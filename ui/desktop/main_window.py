@@ -47,11 +47,13 @@ class MainWindow(QMainWindow):
         self.list_page = HouseholdListPage(session)
         self.view_page = HouseholdViewPage(session)
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
         split.addWidget(self.list_page)
         split.addWidget(self.view_page)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 6)
-        split.setSizes([520, 846])
+        self.split = split
+        self._split_placed = False
         self.workspace = QWidget()
         work = QVBoxLayout(self.workspace)
         work.setContentsMargins(6, 6, 6, 0)
@@ -99,6 +101,18 @@ class MainWindow(QMainWindow):
         self.status.refresh()
         self.resize(1366, 768)
         self.sync.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._split_placed:
+            self._split_placed = True
+            self.place_split()
+
+    def place_split(self) -> None:
+        """Four tenths for the list, never less than its columns need; the rest for the household."""
+        total = self.split.width()
+        list_width = max(self.list_page.minimumSizeHint().width(), int(total * 0.4))
+        self.split.setSizes([list_width, max(0, total - list_width)])
 
     # -- menus ----------------------------------------------------------------------------
 

@@ -2,6 +2,9 @@
 
 `submit()` does the work; an AppError (a rule's refusal, a field that cannot be used) is shown
 in the dialog, the field concerned gets the focus, and nothing typed is lost.
+
+The form scrolls when the screen is short (1366×768 at 150 % leaves about 440 pixels), the
+buttons stay in view, and the dialog opens no larger than the screen's free area.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayou
 from app.errors import AppError, InvalidInput
 from forms.wareki import WarekiError
 from ui.desktop.i18n import tr
+from ui.desktop.widgets.adaptive import fit_to_screen, scrolling
 from ui.desktop.widgets.message_bar import MessageBar
 
 
@@ -26,8 +30,12 @@ class EntryDialog(QDialog):
         outer = QVBoxLayout(self)
         self.message = MessageBar()
         outer.addWidget(self.message)
-        self.form = QFormLayout()
-        outer.addLayout(self.form)
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.body_scroll = scrolling(body)
+        outer.addWidget(self.body_scroll, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setText(save_text or tr("保存（Ctrl+Enter）"))
@@ -38,6 +46,15 @@ class EntryDialog(QDialog):
         outer.addWidget(self.buttons)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.try_submit)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self.property("fitted"):
+            self.setProperty("fitted", True)
+            body = self.body_scroll.widget().sizeHint()
+            wanted = self.size().expandedTo(self.sizeHint())
+            wanted.setHeight(max(wanted.height(), body.height() + self.sizeHint().height() - self.body_scroll.sizeHint().height()))
+            fit_to_screen(self, wanted)
 
     def add_row(self, label: str, widget: QWidget, field: str | None = None) -> QWidget:
         if not widget.accessibleName():

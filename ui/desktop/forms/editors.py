@@ -13,7 +13,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from forms.schema import FieldDef
 from forms.wareki import WarekiError, format_both, parse_date
 from ui.desktop.i18n import tr
+from ui.desktop.widgets.adaptive import FlowLayout
 
 Names = dict[str, str]  # id → name, for the pickers
 
@@ -146,13 +146,10 @@ class ChoiceEditor(FieldEditor):
 
 
 class MultiChoiceEditor(FieldEditor):
-    COLUMNS = 3
-
     def __init__(self, field: FieldDef, parent=None) -> None:
         super().__init__(field, parent)
         grid_host = QWidget()
-        self.grid = QGridLayout(grid_host)
-        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid = FlowLayout(grid_host, spacing=10)  # as many a row as the width allows
         self.boxes: dict[str, QCheckBox] = {}
         for n, option in enumerate(field.options):
             self._add(option.value, option.label, n)
@@ -162,7 +159,7 @@ class MultiChoiceEditor(FieldEditor):
         box = QCheckBox(label)
         box.toggled.connect(self.changed)
         self.boxes[value] = box
-        self.grid.addWidget(box, n // self.COLUMNS, n % self.COLUMNS)
+        self.grid.addWidget(box)
 
     def value(self) -> Any:
         return [v for v, box in self.boxes.items() if box.isChecked()]

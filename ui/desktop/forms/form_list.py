@@ -4,11 +4,11 @@ the household, however it was logged). The screen of a form opens in its own win
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -27,8 +27,12 @@ from forms.wareki import format_wareki
 from ui.desktop import runner
 from ui.desktop.forms.form_screen import FormScreen
 from ui.desktop.i18n import N_, tr
+from ui.desktop.widgets.adaptive import FlowLayout, fit_to_screen
 
-COLUMNS = (N_("様式"), N_("名称"), N_("状態"), N_("版"), N_("作成日"), N_("完成日"), N_("確認"))
+# Five columns fit a narrow pane (1366×768 at 150 %): the version rides with the name when it
+# is not the first, the sign-off with the status; the name takes what is left.
+COLUMNS = (N_("様式"), N_("名称"), N_("状態"), N_("作成日"), N_("完成日"))
+NAME_COLUMN = 1
 
 
 class HouseholdForms(QWidget):
@@ -39,6 +43,13 @@ class HouseholdForms(QWidget):
         self.session, self.household_id = session, household_id
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.table.horizontalHeader()
+        for col in range(len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName(tr("様式の一覧"))
@@ -52,17 +63,16 @@ class HouseholdForms(QWidget):
         self.history_button = QPushButton(tr("支援経過記録を PDF に…"))
         self.history_button.setToolTip(tr("この世帯の訪問・接触の記録を、古い順にすべて印刷します（訂正は元の記録の下に）。"))
         self.history_button.clicked.connect(self.choose_history_pdf)
-        bar = QHBoxLayout()
-        for button in (self.new_button, self.open_button, self.sign_button):
+        bar_box = QWidget()
+        bar = FlowLayout(bar_box)
+        for button in (self.new_button, self.open_button, self.sign_button, self.history_button):
             bar.addWidget(button)
-        bar.addStretch(1)
-        bar.addWidget(self.history_button)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setAccessibleName(tr("様式のメッセージ"))
         self.message.hide()
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addWidget(bar_box)
         layout.addWidget(self.message)
         layout.addWidget(self.table)
         self.screen: FormScreen | None = None
@@ -80,12 +90,16 @@ class HouseholdForms(QWidget):
         self.records = list(reversed(self.session.forms.for_household(self.household_id)))
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
-            values = (record.form_id, FORM_NAMES.get(record.form_id, ""), STATUS_LABELS.get(record.status, record.status),
-                      str(record.form_version or ""), format_wareki((record.created_at or "")[:10] or None),
-                      format_wareki(record.completed_on), tr("済") if record.signed_by else "")
+            name = FORM_NAMES.get(record.form_id, "")
+            if (record.form_version or 1) > 1:
+                name += tr("（第{n}版）").format(n=record.form_version)
+            status = STATUS_LABELS.get(record.status, record.status)
+            if record.signed_by:
+                status += tr("・確認済")
+            values = (record.form_id, name, status, format_wareki((record.created_at or "")[:10] or None, short=True),
+                      format_wareki(record.completed_on, short=True))
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
 
     def selected(self):
         row = self.table.currentRow()
@@ -149,8 +163,8 @@ class HouseholdForms(QWidget):
         layout.addWidget(screen)
         screen.saved.connect(self._screen_saved)
         screen.closed.connect(dialog.accept)
-        dialog.resize(960, 760)
         dialog.show()
+        fit_to_screen(dialog, QSize(960, 760))
         self.screen = screen
         self.refresh()
         return screen

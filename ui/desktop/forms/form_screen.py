@@ -63,19 +63,25 @@ class FieldRow(QFrame):
         if field.help:
             self.label.setToolTip(field.help)
             editor.setToolTip(field.help)
-        layout.addWidget(self.label, 0, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(editor, 0, 1)
+        # A table needs the whole width (a narrow screen has no room for a label beside it).
+        top, col, span = (1, 0, 2) if field.is_table else (0, 1, 1)
+        if field.is_table:
+            self.label.setMaximumWidth(16_777_215)
+            layout.addWidget(self.label, 0, 0, 1, 2)
+        else:
+            layout.addWidget(self.label, 0, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(editor, top, col, 1, span)
         self.help = QLabel(field.help)
         self.help.setWordWrap(True)
         self.help.setStyleSheet("color: #666; font-size: 11px;")
         self.help.setVisible(bool(field.help) and field.type in ("longtext", "table", "multichoice", "date", "check"))
-        layout.addWidget(self.help, 1, 1)
+        layout.addWidget(self.help, top + 1, col, 1, span)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         self.message.setAccessibleName(tr("{label}のメッセージ").format(label=field.label))
         self.message.hide()
-        layout.addWidget(self.message, 2, 1)
+        layout.addWidget(self.message, top + 2, col, 1, span)
         layout.setColumnStretch(1, 1)
         if field.national:  # the paper's bold frame around nationally reported items
             self.setFrameShape(QFrame.Shape.Box)

@@ -1,18 +1,20 @@
 """The case: its stage, consent, lead agency and roles, and what may happen next.
 
 Every action the stage offers is a button. One whose rule is not yet met is still offered,
-marked and explained in its tooltip; pressing it shows the rule's message, never an error.
+marked ⚠, and its reason is written under the buttons (not only in a tooltip, which a keyboard
+user or a tablet never sees); pressing it shows the rule's message, never an error.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.household_view import HouseholdView
 from app.vocab import Action, Route, Stage
 from forms.wareki import format_wareki
 from ui.desktop.i18n import label, label_of, tr
+from ui.desktop.widgets.adaptive import FlowLayout
 
 
 class CasePanel(QGroupBox):
@@ -24,6 +26,7 @@ class CasePanel(QGroupBox):
         self.setAccessibleName(tr("ケース"))
         outer = QVBoxLayout(self)
         self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         outer.addLayout(self.form)
         self.stage = QLabel()
         self.stage.setAccessibleName(tr("段階"))
@@ -44,9 +47,14 @@ class CasePanel(QGroupBox):
         self.form.addRow(tr("受付・主訴"), self.summary)
         outer.addWidget(QLabel(tr("次にできること")))
         self.buttons_box = QWidget()
-        self.buttons = QGridLayout(self.buttons_box)
-        self.buttons.setContentsMargins(0, 0, 0, 0)
+        self.buttons = FlowLayout(self.buttons_box)
         outer.addWidget(self.buttons_box)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setAccessibleName(tr("できない理由"))
+        self.reasons.setStyleSheet("color: #663c00;")
+        self.reasons.hide()
+        outer.addWidget(self.reasons)
         self.open_button = QPushButton(tr("ケースを開始（相談受付）"))
         self.open_button.setAccessibleName(tr("ケースを開始"))
         self.open_button.clicked.connect(self.open_case_requested.emit)
@@ -57,9 +65,11 @@ class CasePanel(QGroupBox):
         while self.buttons.count():
             item = self.buttons.takeAt(0)
             if item.widget():
+                item.widget().hide()
                 item.widget().deleteLater()
         ended = case is not None and Stage(case.stage) in (Stage.CLOSED, Stage.SUSPENDED, Stage.HANDED_BACK)
         self.open_button.setVisible(case is None or ended)
+        self.reasons.hide()
         if case is None:
             self.stage.setText(tr("ケースはまだありません"))
             for widget in (self.consent, self.lead, self.roles, self.summary):
@@ -76,12 +86,18 @@ class CasePanel(QGroupBox):
         opened = format_wareki(case.opened_on) if case.opened_on else ""
         route = label_of(Route, case.route)
         self.summary.setText(" ".join(x for x in (opened, route and f"［{route}］", case.summary or "") if x))
-        for n, step in enumerate(view.next_steps):
+        reasons = []
+        for step in view.next_steps:
             button = QPushButton(label(step.action) + ("" if step.allowed else " ⚠"))
             button.setAccessibleName(label(step.action))
+            button.setAccessibleDescription(step.refusal or "" if not step.allowed else "")
             button.setToolTip(tr("押すと手続きを始めます。") if step.allowed else (step.refusal or ""))
             button.clicked.connect(lambda _=False, a=step.action: self.action_requested.emit(a.value))
-            self.buttons.addWidget(button, n // 2, n % 2)
+            self.buttons.addWidget(button)
+            if not step.allowed and step.refusal:
+                reasons.append(f"⚠ {label(step.action)}: {step.refusal}")
+        self.reasons.setText("\n".join(reasons))
+        self.reasons.setVisible(bool(reasons))
 
     def action_button(self, action: Action) -> QPushButton | None:
         for n in range(self.buttons.count()):

@@ -30,6 +30,7 @@ class HouseholdListModel(QAbstractTableModel):
         self.rows: list[HouseholdRow] = []
         self.exposed = 0
         self.stations: dict[str, str] = {}
+        self._longest = ""
         self.today = dt.date.today().isoformat()
 
     def set_rows(self, rows: list[HouseholdRow], stations: dict[str, str]) -> None:
@@ -37,8 +38,13 @@ class HouseholdListModel(QAbstractTableModel):
         self.rows = rows
         self.stations = stations
         self.exposed = min(PAGE, len(rows))
+        self._longest = max((r.name or "" for r in rows), key=len, default="")
         self.today = dt.date.today().isoformat()
         self.endResetModel()
+
+    def longest_name(self) -> str:
+        """The longest household name (in code points), so the name column shows every name whole."""
+        return self._longest
 
     def household_id(self, row: int) -> str | None:
         return self.rows[row].id if 0 <= row < len(self.rows) else None

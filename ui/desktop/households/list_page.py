@@ -42,6 +42,16 @@ class FittedTable(QTableView):
         super().resizeEvent(event)
         list_columns.fit(self)
 
+    def minimumSizeHint(self):  # noqa: N802
+        hint = super().minimumSizeHint()
+        hint.setWidth(list_columns.minimum_width(self))
+        return hint
+
+    def refit(self) -> None:
+        """After new rows (a longer name) or a font change."""
+        list_columns.fit(self)
+        self.updateGeometry()
+
 
 class HouseholdListPage(QWidget):
     household_chosen = Signal(str)
@@ -90,6 +100,8 @@ class HouseholdListPage(QWidget):
         self.table = FittedTable()
         self.table.setModel(self.model)
         self.table.setAccessibleName(tr("世帯一覧"))
+        # The stage, 住所 and ステーション may elide (their tooltips are whole); nothing else does.
+        self.table.setProperty("elided_columns", [list_columns.STRETCH, 6, 7])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
@@ -173,6 +185,7 @@ class HouseholdListPage(QWidget):
             return  # a newer filter was chosen while this one loaded
         selected = self.selected_id()
         self.model.set_rows(rows, stations)
+        self.table.refit()
         mine = sum(1 for r in rows if self.session.me and r.lead_staff_id == self.session.me)
         self.count.setText(tr("{n}世帯（うち担当 {m}）").format(n=len(rows), m=mine))
         if selected:

@@ -1,15 +1,16 @@
-"""The household view: who lives there, the case and what may happen next, and the timeline."""
+"""The household view: who lives there, the case and what may happen next, and the timeline.
+
+On a wide pane the members and the case stand in a column beside the timeline and the forms;
+on a narrow one (1366×768 at 150 %) all four are tabs (`AdaptivePanels`), and the buttons of
+the head wrap under the name instead of pushing the window wider than the screen."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +25,10 @@ from ui.desktop.households.flags_banner import FlagsBanner
 from ui.desktop.households.members import MembersTable
 from ui.desktop.households.timeline import TimelineView
 from ui.desktop.i18n import tr
+from ui.desktop.widgets.adaptive import AdaptivePanels, FlowLayout, em, scrolling
+
+# Members and case beside the timeline need about this many full-width characters of width.
+WIDE_FROM_EM = 58
 
 
 class HouseholdViewPage(QWidget):
@@ -58,11 +63,14 @@ class HouseholdViewPage(QWidget):
         layout = QVBoxLayout(self.page)
         layout.setContentsMargins(8, 0, 0, 0)
 
-        head = QHBoxLayout()
+        head_box = QWidget()
+        head = FlowLayout(head_box)
         self.title = QLabel()
         self.title.setAccessibleName(tr("世帯名"))
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        head.addWidget(self.title, 1)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        head.addWidget(self.title)
+        self.head_buttons: list[QPushButton] = []
         for text, name, signal in (
             (tr("接触を記録（Ctrl+L）"), tr("接触を記録"), self.log_contact_requested),
             (tr("記録を追加"), tr("記録を追加"), self.add_note_requested),
@@ -73,7 +81,8 @@ class HouseholdViewPage(QWidget):
             button.setAccessibleName(name)
             button.clicked.connect(signal.emit)
             head.addWidget(button)
-        layout.addLayout(head)
+            self.head_buttons.append(button)
+        layout.addWidget(head_box)
         self.details = QLabel()
         self.details.setAccessibleName(tr("世帯の情報"))
         self.details.setWordWrap(True)
@@ -83,36 +92,52 @@ class HouseholdViewPage(QWidget):
         self.flags.resolve_requested.connect(self._resolve_flag)
         layout.addWidget(self.flags)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(tr("世帯員")))
         self.members = MembersTable()
-        left_layout.addWidget(self.members)
+        self.members_heading = QLabel(tr("世帯員"))
+        members_panel = QWidget()
+        members_layout = QVBoxLayout(members_panel)
+        members_layout.setContentsMargins(0, 0, 0, 0)
+        members_layout.addWidget(self.members_heading)
+        members_layout.addWidget(self.members)
+        self.members_panel = members_panel
         self.case_panel = CasePanel()
-        left_layout.addWidget(self.case_panel)
-        left_layout.addStretch(1)
-        split.addWidget(left)
-        self.tabs = QTabWidget()
-        self.tabs.setAccessibleName(tr("世帯の記録"))
+        self.case_scroll = scrolling(self.case_panel)
+        self.case_scroll.setAccessibleName(tr("ケース"))
         self.timeline = TimelineView()
-        self.tabs.addTab(self.timeline, tr("タイムライン（新しい順）"))
         self.forms: HouseholdForms | None = None
         self.forms_holder = QWidget()
         self.forms_layout = QVBoxLayout(self.forms_holder)
         self.forms_layout.setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self.forms_holder, tr("様式"))
-        split.addWidget(self.tabs)
-        split.setSizes([330, 470])
-        split.setStretchFactor(0, 0)
-        split.setStretchFactor(1, 1)
-        layout.addWidget(split, 1)
+
+        self.panels = AdaptivePanels(lambda w: em(w, WIDE_FROM_EM))
+        self.panels.setAccessibleName(tr("世帯の記録"))
+        left = self.panels.add_column(stacked=True, stretch=1, width=em(self, 30))
+        right = self.panels.add_column(stretch=1, width=em(self, 32))
+        self.panels.add(left, tr("世帯員"), members_panel)
+        self.panels.add(left, tr("ケース"), self.case_scroll, stretch=1)
+        self.panels.add(right, tr("タイムライン（新しい順）"), self.timeline)
+        self.panels.add(right, tr("様式"), self.forms_holder)
+        self.panels.front_panel = self.timeline  # what a narrow pane shows first
+        self.panels.mode_changed.connect(self._mode_changed)
+        self._mode_changed(self.panels.mode)
+        layout.addWidget(self.panels, 1)
 
         self.members.edit_requested.connect(self.edit_person_requested.emit)
         self.case_panel.action_requested.connect(self.action_requested.emit)
         self.case_panel.open_case_requested.connect(self.open_case_requested.emit)
         self.timeline.amend_requested.connect(self.amend_requested.emit)
+
+    def _mode_changed(self, mode: str) -> None:
+        stacked = mode == "wide"
+        self.members_heading.setVisible(stacked)  # a tab says 世帯員 already
+        self.members.set_fit_height(stacked)
+        self.case_panel.setTitle(tr("ケース") if stacked else "")
+
+    def show_timeline(self) -> None:
+        self.panels.show_panel(self.timeline)
+
+    def show_forms(self) -> None:
+        self.panels.show_panel(self.forms_holder)
 
     @property
     def household_id(self) -> str | None:
@@ -156,7 +181,7 @@ class HouseholdViewPage(QWidget):
         self.view = None
         self.title.clear()
         self.details.clear()
-        self.members.setRowCount(0)
+        self.members.clear()
         self.flags.show_flags([])
         self.timeline.clear()
         self.stack.setCurrentWidget(self.empty)
