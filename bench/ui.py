@@ -7,11 +7,12 @@
                     start-up, the real unlock dialog shown, the passphrase typed into it key by
                     key and 開く pressed, the key derivation (real Argon2id settings), opening
                     the store, the main window and the first page of the list
-* keystroke_to_results_p95_ms  search-as-you-type as the user feels it: from the last keystroke
-                    (the text changes) through the 150 ms typing-pause debounce to the results
-                    shown, over queries typed a character at a time (電 → 電話 → 電話で …), p95
-* search_p95_ms     the same searches from the moment the debounce fires (the pause is over) to
-                    the results shown: what the search itself costs, p95
+* keystroke_to_results_p95_ms  search-as-you-type as the user feels it: each query typed a
+                    character at a time (60 ms between keys, a fast typist, the event loop
+                    running), from the last keystroke to the results of the whole query shown,
+                    p95. A search starts at once when none runs; a stale answer is dropped.
+* search_p95_ms     the same queries searched alone (nothing running before them), to the
+                    results shown: what the search itself costs, p95
 * peak_rss_mb       peak memory of the window process after loading the list, searching and
                     opening twenty households
 * open_household_p95_ms  opening a household (members, case, timeline) in the background
@@ -96,8 +97,9 @@ def main() -> None:
         "search_samples": len(searches),
         "open_household_p95_ms": round(p95(opens), 1),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in reports), 1),
-        "targets": {"start_to_list_s": 1.5, "search_p95_ms": 100, "peak_rss_mb": 300},
-        "debounce_ms": 150,
+        "targets": {"start_to_list_s": 1.5, "keystroke_to_results_p95_ms": 100, "search_p95_ms": 100,
+                    "peak_rss_mb": 300},
+        "typing_gap_ms": 60,
     })
 
 

@@ -13,10 +13,14 @@ import json
 import re
 from dataclasses import dataclass
 
-from storage.schema import Entity
+from storage.schema import ENTITIES, Entity
 from storage.textnorm import fold, squeeze
 
 PAD = "\ue000\ue000"
+# Which folding built the index (storage/textnorm.py). A profile whose index was built with
+# another one is re-indexed once when it opens (`ensure_current`).
+FOLD_VERSION = "2"  # 2: 異体字 fold (storage/itaiji.py)
+FOLD_KEY = "search_fold"
 # A one-character term can start thousands of trigrams; past this many the expansion is cut,
 # and the results are the newest documents that match the most common of them.
 MAX_EXPANSION = 400
@@ -134,6 +138,42 @@ def remove(conn, entity: Entity, record_id: str) -> None:
     if found is not None:
         conn.execute("DELETE FROM search_fts WHERE rowid = ?", (found[0],))
         conn.execute("DELETE FROM search_doc WHERE rowid = ?", (found[0],))
+
+
+def rebuild(conn) -> int:
+    """Index every live record again from scratch (inside the caller's transaction); returns
+    how many documents the index holds."""
+    conn.execute("DELETE FROM search_fts")
+    conn.execute("DELETE FROM search_doc")
+    total = 0
+    for ent in ENTITIES.values():
+        if not ent.text_fields:
+            continue
+        cols = ent.columns
+        alive = "" if ent.append_only else " WHERE deleted = 0"
+        cursor = conn.execute(f"SELECT {', '.join(cols)} FROM {ent.table}{alive}")
+        while rows := cursor.fetchmany(2000):
+            docs = [d for d in (document(ent, dict(zip(cols, row, strict=True))) for row in rows) if d]
+            insert_documents(conn, ent, docs)
+            total += len(docs)
+    return total
+
+
+def ensure_current(conn) -> bool:
+    """Re-index when the index was built with an older folding; True when it did."""
+    found = conn.execute("SELECT value FROM meta WHERE key = ?", (FOLD_KEY,)).fetchone()
+    if found is not None and found[0] == FOLD_VERSION:
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        rebuild(conn)  # on a new profile: nothing to index, only the mark is written
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     (FOLD_KEY, FOLD_VERSION))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return True
 
 
 def terms_of(query: str) -> list[str]:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from storage import connection, migrations
+from storage import connection, migrations, search
 from storage.hlc import HybridClock
 from storage.keyfile import CipherSettings
 from storage.records import Records, new_id
@@ -33,6 +33,7 @@ class Store:
         conn = self.connection()
         if upgrade:
             migrations.upgrade(conn)
+            search.ensure_current(conn)  # an index built with an older folding is rebuilt once
         elif migrations.current_version(conn) > migrations.LATEST:
             migrations.upgrade(conn)  # raises ProfileTooNew
         device_id = self.meta("device_id")

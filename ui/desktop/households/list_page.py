@@ -1,11 +1,18 @@
 """The household list page: their households first, filters, and a search box that finds
-households, contacts and notes as the user types."""
+households, contacts and notes as the user types.
+
+Search as you type waits for no pause: a keystroke starts a search at once when none is
+running; while one runs, further keystrokes only mark the text as changed, and when the running
+search ends its (stale) answer is dropped and the latest text is searched. So the answer to
+the last keystroke comes after at most the rest of one search plus its own, and no queue of
+searches builds up. When the hits are cut at SEARCH_LIMIT, how many more there are is counted
+afterwards, so the first hits are not kept waiting for the count."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +37,6 @@ from ui.desktop.households.list_model import ID_ROLE, HouseholdListModel
 from ui.desktop.households.search_results import SearchResultsList
 from ui.desktop.i18n import N_, label, tr
 
-SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 100
 SCOPES = (("first", N_("自分の担当を先に")), ("mine", N_("自分の担当のみ")))
 
@@ -61,8 +67,9 @@ class HouseholdListPage(QWidget):
         super().__init__(parent)
         self.session = session
         self._generation = 0
-        self._search_generation = 0
-        self.shown_search_generation = 0  # which search's results are on screen
+        self._search_generation = 0  # one more for every change of the search text
+        self.shown_search_generation = 0  # which text's results are on screen
+        self._searching = False  # a search runs on a worker
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -122,11 +129,7 @@ class HouseholdListPage(QWidget):
         self.stack.addWidget(self.results)
         layout.addWidget(self.stack, 1)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.search.textChanged.connect(lambda _: self.search_now())
         self.search.returnPressed.connect(self._enter_from_search)
         for combo in (self.scope, self.stage, self.field, self.station):
             combo.currentIndexChanged.connect(self.reload)
@@ -209,30 +212,47 @@ class HouseholdListPage(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
-    def _run_search(self) -> None:
-        text = self.search.text().strip()
+    def search_now(self) -> None:
+        """The text changed: search it as soon as no other search runs."""
         self._search_generation += 1
+        if not self._searching:
+            self._start_search()
+
+    def _start_search(self) -> None:
+        text = self.search.text().strip()
         generation = self._search_generation
         if not text:
             self.stack.setCurrentWidget(self.table)
+            self.shown_search_generation = generation
             return
+        self._searching = True
         session = self.session
+        runner.run(lambda: session.search.find(text, limit=SEARCH_LIMIT),
+                   lambda results: self._searched(generation, text, results), self._search_failed)
 
-        def find():
-            results = session.search.find(text, limit=SEARCH_LIMIT)
-            # Counting costs a second query: only when the list was cut can there be more.
-            return results, session.search.count(text) if len(results) >= SEARCH_LIMIT else len(results)
+    def _search_failed(self, exc) -> None:
+        self._searching = False
+        self.failed.emit(exc)
 
-        runner.run(find, lambda found: self._searched(generation, *found), self.failed.emit)
-
-    def _searched(self, generation: int, results, total: int) -> None:
+    def _searched(self, generation: int, text: str, results) -> None:
+        self._searching = False
         if generation != self._search_generation:
-            return  # the user typed more while this search ran
+            self._start_search()  # typed on meanwhile: this answer is stale, search the latest
+            return
+        cut = len(results) >= SEARCH_LIMIT
         self.results.blockSignals(True)
-        self.results.show_results(results, total)
+        self.results.show_results(results, None)
         self.results.blockSignals(False)
         self.stack.setCurrentWidget(self.results)
         self.shown_search_generation = generation
+        if cut:
+            session = self.session
+            runner.run(lambda: session.search.count(text), lambda total: self._counted(generation, results, total),
+                       self.failed.emit)
+
+    def _counted(self, generation: int, results, total: int) -> None:
+        if generation == self._search_generation and not self._searching:
+            self.results.show_more(len(results), total)
 
     def _enter_from_search(self) -> None:
         if self.stack.currentWidget() is self.results:

@@ -54,9 +54,14 @@ class SearchResultsList(RichList):
             item.setData(HTML_ROLE, _marked(result))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, plain)
             self.addItem(item)
-        if total is not None and total > len(results):
-            self._add_note(tr("ほかに {n} 件あります。語を足して絞り込んでください。").format(n=total - len(results)))
+        if total is not None:
+            self.show_more(len(results), total)
         self.setCurrentRow(0)
+
+    def show_more(self, shown: int, total: int) -> None:
+        """How many more matched than are listed (counted after the hits were shown)."""
+        if total > shown:
+            self._add_note(tr("ほかに {n} 件あります。語を足して絞り込んでください。").format(n=total - shown))
 
     def _add_note(self, text: str) -> None:
         item = QListWidgetItem(text)
