@@ -43,11 +43,11 @@ class PlanFacts:
     id: str
     uses_outreach: bool
     uses_participation: bool
-    status: str = "draft"  # draft | complete | approved | confirmed
+    status: str = "complete"  # complete | approved | confirmed (a draft is never the current plan)
 
     @property
     def pending(self) -> bool:
-        return self.status in ("draft", "complete")
+        return self.status == "complete"
 
     @property
     def needs_support_decision(self) -> bool:

@@ -27,6 +27,7 @@ from forms.migrate import migrate
 from forms.prefill import prefill
 from forms.schema import FormDefinition
 from forms.validation import Checked, Problem, check
+from storage.records import new_id
 
 
 class FormSetUnusable(InvalidInput):
@@ -39,6 +40,7 @@ class OpenForm:
     definition: FormDefinition
     answers: dict  # for this definition (migrated when the record was filled with an older one)
     migrated_from: int | None = None  # the version it was filled with, when it moved
+    stored: bool = True  # False for a new form not written yet (FormFillingService.prepare)
 
     @property
     def editable(self) -> bool:
@@ -97,16 +99,32 @@ class FormFillingService(Service):
         answers, _ = migrate(record.answers, version, self.form_set.chain(key, version), exact)
         return OpenForm(record, current, answers, migrated_from=version)
 
-    def start(self, household_id: str, form_id: str, variant: str | None = None) -> OpenForm:
-        """A new draft, pre-filled from the household, the case and its finished forms."""
+    def prepare(self, household_id: str, form_id: str, variant: str | None = None) -> OpenForm:
+        """A new form, pre-filled from the household, the case and its finished forms, and not
+        written yet: opening a form and closing it untouched leaves nothing behind. `keep` writes
+        it (at the first change, or when it is saved)."""
         definition = self.definition(form_id, variant)
+        self.session.households.get(household_id)
         case_id = self.session.cases.current_case_id(household_id)
         answers = prefill(definition, {}, prefill_sources(self.session, household_id, case_id))
         if definition.variant:
             answers["variant"] = definition.variant
-        record = self.session.forms.create(household_id, form_id, answers, case_id=case_id,
-                                           form_version=definition.version)
-        return OpenForm(record, definition, dict(record.answers))
+        record = FormRecord(id=new_id(), household_id=household_id, form_id=form_id, case_id=case_id,
+                            form_version=definition.version, status="draft", answers=dict(answers))
+        return OpenForm(record, definition, dict(answers), stored=False)
+
+    def keep(self, opened: OpenForm) -> OpenForm:
+        """Write a prepared form as a draft (under the id it was prepared with)."""
+        if opened.stored:
+            return opened
+        record = self.session.forms.create(opened.record.household_id, opened.record.form_id, opened.answers,
+                                           case_id=opened.record.case_id, form_version=opened.definition.version,
+                                           record_id=opened.record.id)
+        return OpenForm(record, opened.definition, dict(record.answers))
+
+    def start(self, household_id: str, form_id: str, variant: str | None = None) -> OpenForm:
+        """A new draft, pre-filled and written at once (the command line, the demo)."""
+        return self.keep(self.prepare(household_id, form_id, variant))
 
     def prefill_from_latest(self, record_id: str) -> OpenForm:
         """Fill the empty fields of an open draft again (e.g. after the assessment was finished)."""
@@ -146,6 +164,10 @@ class FormFillingService(Service):
         if extra:
             self.session.forms.update_answers(record_id, extra)
         return checked
+
+    def discard(self, record_id: str) -> None:
+        """Throw a draft away (a tombstone, synced like any deletion)."""
+        self.session.forms.discard(record_id)
 
     def sign_off(self, record_id: str, signed_by: str | None = None, signed_on: str | None = None) -> FormRecord:
         """Confirm a finished form under a staff member's name (確認者)."""

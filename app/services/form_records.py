@@ -46,7 +46,7 @@ class PlanSummary:
 
 class FormRecordService(Service):
     def create(self, household_id: str, form_id: str, answers: dict | None = None, *,
-               case_id: str | None = None, form_version: int = 1) -> FormRecord:
+               case_id: str | None = None, form_version: int = 1, record_id: str | None = None) -> FormRecord:
         if form_id not in FORM_IDS:
             raise InvalidInput(f"様式「{form_id}」はありません。", "form_id")
         household = self.session.households.get(household_id)
@@ -60,7 +60,7 @@ class FormRecordService(Service):
             "created_at": clock.now().isoformat(),
         }
         with self.store.write() as records:
-            rid = records.insert("form_record", values, vault_id=household.vault_id)
+            rid = records.insert("form_record", values, vault_id=household.vault_id, record_id=record_id)
             self.session.audit(records, "change", entity="form_record", entity_id=rid,
                                household_id=household_id, detail=f"create {form_id}")
         self.session.changed({household_id})
@@ -107,6 +107,18 @@ class FormRecordService(Service):
         self.session.changed({current.household_id})
         return self.get(record_id)
 
+    def discard(self, record_id: str) -> None:
+        """Throw a draft away: a tombstone, synced like any deletion. A finished form stays (it
+        may have been printed, recorded a consent or gone to a meeting)."""
+        current = self.get(record_id)
+        if current.status != "draft":
+            raise Refused("完成した様式は破棄できません（下書きだけが破棄できます）。")
+        with self.store.write() as records:
+            records.delete("form_record", record_id)
+            self.session.audit(records, "change", entity="form_record", entity_id=record_id,
+                               household_id=current.household_id, detail="discard")
+        self.session.changed({current.household_id})
+
     def set_status(self, records, record_id: str, status: str) -> None:
         """Used inside a lifecycle transaction (approval, confirmation, supersession)."""
         if status not in STATUSES:
@@ -128,7 +140,9 @@ class FormRecordService(Service):
         return [FormRecord.from_record(r) for r in rows]
 
     def current_plan(self, case_id: str) -> FormRecord | None:
-        plans = [p for p in self.for_case(case_id, PLAN) if p.status != "superseded"]
+        """The latest finished plan. A draft never counts: an empty 2-1 opened and closed must not
+        replace the 役割分担 the case shows, nor be what a meeting approves."""
+        plans = [p for p in self.for_case(case_id, PLAN) if p.status not in ("superseded", "draft")]
         return plans[-1] if plans else None
 
     def evaluation_of(self, case_id: str, plan_id: str) -> FormRecord | None:

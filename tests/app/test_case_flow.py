@@ -36,6 +36,7 @@ def assessed_with_plan(session, household, *, outreach=False, participation=Fals
     session.forms.complete(assessment.id)
     plan = session.forms.create(household[0].id, forms.PLAN, {
         "goals": ["滞納を解消する"], "uses_outreach": outreach, "uses_participation": participation})
+    session.forms.complete(plan.id)  # a draft is never the current plan
     session.cases.perform(case.id, Action.DRAFT_PLAN)
     return case, plan
 

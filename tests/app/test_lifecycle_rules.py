@@ -174,7 +174,7 @@ def test_replan_needs_an_evaluation_that_decided_to_replan():
 
 
 def test_a_replan_is_approved_by_a_replan_decision_not_a_plan_decision():
-    f = facts(S.REPLANNING, has_consent=True, plan=PlanFacts("plan2", False, False, "draft"),
+    f = facts(S.REPLANNING, has_consent=True, plan=PlanFacts("plan2", False, False, "complete"),
               decisions=(coordination(kind=DecisionKind.REPLAN, plan="plan2"),))
     assert ok(f, Action.APPROVE_PLAN, decision_id="d1").target == S.IN_SUPPORT
     wrong = CaseFacts(**{**f.__dict__, "decisions": (coordination(kind=DecisionKind.PLAN, plan="plan2"),)})

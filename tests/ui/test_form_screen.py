@@ -108,6 +108,8 @@ def test_the_household_list_starts_and_reopens_forms(qtbot, session, household_c
     panel = HouseholdForms(session, h.id)
     qtbot.addWidget(panel)
     screen = panel.start(forms.INTAKE, "consent")
+    assert panel.table.rowCount() == 0  # nothing written before the first change
+    screen.rows[next(iter(screen.rows))].editor.changed.emit()
     assert panel.table.rowCount() == 1 and screen.definition.variant == "consent"
     panel.table.selectRow(0)
     assert panel.open_selected().opened.record.id == screen.opened.record.id

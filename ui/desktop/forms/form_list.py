@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -60,12 +61,15 @@ class HouseholdForms(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.sign_button = QPushButton(tr("確認済みにする"))
         self.sign_button.clicked.connect(self.sign_selected)
+        self.discard_button = QPushButton(tr("下書きを破棄…"))
+        self.discard_button.setToolTip(tr("選んだ下書きを捨てます（確認があります）。完成した様式は破棄できません。"))
+        self.discard_button.clicked.connect(self.ask_discard_selected)
         self.history_button = QPushButton(tr("支援経過記録を PDF に…"))
         self.history_button.setToolTip(tr("この世帯の訪問・接触の記録を、古い順にすべて印刷します（訂正は元の記録の下に）。"))
         self.history_button.clicked.connect(self.choose_history_pdf)
         bar_box = QWidget()
         bar = FlowLayout(bar_box)
-        for button in (self.new_button, self.open_button, self.sign_button, self.history_button):
+        for button in (self.new_button, self.open_button, self.sign_button, self.discard_button, self.history_button):
             bar.addWidget(button)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -129,6 +133,31 @@ class HouseholdForms(QWidget):
         self.refresh()
         self.changed.emit()
 
+    def ask_discard_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        if record.status != "draft":
+            self._say(tr("完成した様式は破棄できません（下書きだけが破棄できます）。"))
+            return
+        answer = QMessageBox.question(self, tr("下書きを破棄"),
+                                      tr("「{name}」の下書きを破棄しますか？記入した内容は元に戻せません。")
+                                      .format(name=FORM_NAMES.get(record.form_id, record.form_id)),
+                                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Discard:
+            self.discard(record.id)
+
+    def discard(self, record_id: str) -> None:
+        try:
+            self.session.form_filling.discard(record_id)
+        except AppError as exc:
+            self._say(describe(exc))
+        else:
+            self._say(tr("下書きを破棄しました。"))
+        self.refresh()
+        self.changed.emit()
+
     def choose_history_pdf(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("PDF の保存先"), tr("支援経過記録.pdf"), "PDF (*.pdf)")
         if path:
@@ -162,6 +191,7 @@ class HouseholdForms(QWidget):
         layout = QVBoxLayout(dialog)
         layout.addWidget(screen)
         screen.saved.connect(self._screen_saved)
+        screen.discarded.connect(self._screen_saved)
         screen.closed.connect(dialog.accept)
         dialog.show()
         fit_to_screen(dialog, QSize(960, 760))

@@ -6,11 +6,15 @@
 Sections are boxes (with the sheet they print on); each field has its label (＊ required,
 【国】 a nationally reported item, framed in bold as on paper), its help, and a red message
 when a check fails. Conditional fields appear when the field they depend on has a value.
-What is typed is saved as an encrypted draft a second after each pause (``session.drafts``),
-restored if the window closed or crashed before saving, and never rewritten: saving keeps
-unreadable values as typed beside their message. A form a meeting approved opens read-only.
+A new form is written as a draft only at its first change (opening one and closing it leaves
+nothing). What is typed is saved as an encrypted draft a second after each pause
+(``session.drafts``), restored if the window closed or crashed before saving, and never
+rewritten: saving keeps unreadable values as typed beside their message. A draft can be
+discarded (after a confirmation: a tombstone, synced like any deletion). A form a meeting
+approved opens read-only.
 
-Signals: ``saved(record_id)`` after a save, ``closed()`` when the user closes it,
+Signals: ``saved(record_id)`` after a save (and when a new form is first written),
+``discarded(record_id)`` when a draft was thrown away, ``closed()`` when the user closes it,
 ``pdf_written(path)`` when a PDF made in the background is on disk.
 """
 
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -94,6 +99,7 @@ class FieldRow(QFrame):
 
 class FormScreen(QWidget):
     saved = Signal(str)
+    discarded = Signal(str)
     closed = Signal()
     pdf_written = Signal(str)
 
@@ -102,7 +108,7 @@ class FormScreen(QWidget):
         super().__init__(parent)
         self.session, self.household_id = session, household_id
         filling = session.form_filling
-        self.opened: OpenForm = filling.open(record_id) if record_id else filling.start(household_id, form_id or "", variant)
+        self.opened: OpenForm = filling.open(record_id) if record_id else filling.prepare(household_id, form_id or "", variant)
         self.definition = self.opened.definition
         self.draft_key = f"form:{self.opened.record.id}"
         self.rows: dict[str, FieldRow] = {}
@@ -181,6 +187,11 @@ class FormScreen(QWidget):
         self.prefill_button = QPushButton(tr("前の様式から反映"))
         self.prefill_button.setToolTip(tr("空欄を、完成したアセスメントや計画などの記入内容で埋めます（記入済みの欄は変えません）。"))
         self.prefill_button.clicked.connect(self.prefill_again)
+        self.discard_button = QPushButton(tr("下書きを破棄…"))
+        self.discard_button.setToolTip(tr("この下書きを捨てます（確認があります）。"))
+        self.discard_button.clicked.connect(self.ask_discard)
+        self.discard_button.setVisible(self.opened.editable and self.opened.record.status == "draft")
+        self.discard_button.setEnabled(self.opened.stored)  # an untouched new form leaves nothing to discard
         self.pdf_button = QPushButton(tr("PDF を作成…"))
         self.pdf_button.clicked.connect(self.choose_pdf)
         close = QPushButton(tr("閉じる"))
@@ -188,6 +199,7 @@ class FormScreen(QWidget):
         for button in (self.save_button, self.complete_button, self.prefill_button):
             button.setVisible(self.opened.editable)
             bar.addWidget(button)
+        bar.addWidget(self.discard_button)
         bar.addStretch(1)
         bar.addWidget(self.pdf_button)
         bar.addWidget(close)
@@ -206,8 +218,16 @@ class FormScreen(QWidget):
     def _changed(self) -> None:
         if self._loading:
             return
+        self._keep()
         self._refresh_visibility()
         self._autosave.start(AUTOSAVE_MS)
+
+    def _keep(self) -> None:
+        """A new form is written at its first change (and not before)."""
+        if not self.opened.stored:
+            self.opened = self.session.form_filling.keep(self.opened)
+            self.discard_button.setEnabled(True)
+            self.saved.emit(self.opened.record.id)
 
     def _refresh_visibility(self) -> None:
         answers = self.answers()
@@ -231,7 +251,7 @@ class FormScreen(QWidget):
         self.save_local_draft()
 
     def save_local_draft(self) -> None:
-        if self.opened.editable:
+        if self.opened.editable and self.opened.stored:
             self.session.drafts.save(self.draft_key, DRAFT_KIND, {"record_id": self.opened.record.id,
                                                                   "answers": self.answers()}, self.household_id)
 
@@ -247,6 +267,7 @@ class FormScreen(QWidget):
         self._autosave.stop()
         filling = self.session.form_filling
         try:
+            self._keep()
             if complete:
                 checked = filling.complete(self.opened.record.id, self.answers())
             else:
@@ -306,6 +327,27 @@ class FormScreen(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, tr("PDF の保存先"), f"{self.definition.short_title}.pdf", "PDF (*.pdf)")
         if path:
             self.export_to(path)
+
+    def ask_discard(self) -> None:
+        answer = QMessageBox.question(self, tr("下書きを破棄"),
+                                      tr("この下書きを破棄しますか？記入した内容は元に戻せません。"),
+                                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Discard:
+            self.discard()
+
+    def discard(self) -> None:
+        """Throw the draft away (asked first by `ask_discard`) and close the screen."""
+        self._autosave.stop()
+        self.session.drafts.discard(self.draft_key)
+        if self.opened.stored:
+            try:
+                self.session.form_filling.discard(self.opened.record.id)
+            except AppError as exc:
+                self._say(describe(exc))
+                return
+            self.discarded.emit(self.opened.record.id)
+        self.closed.emit()
 
     def close_screen(self) -> None:
         if self._autosave.isActive():
