@@ -83,6 +83,8 @@ class Household(FromRecord):
     next_action_on: str | None = None
     memo: str | None = None
     created_on: str | None = None
+    source: str | None = None  # an import's source, and the household's id there (元の番号)
+    source_id: str | None = None
 
 
 @dataclass

@@ -42,12 +42,16 @@ class Entity:
         return ("id", "vault_id", "clocks", "deleted", *self.fields)
 
 
+# Every record can say where an import took it from: the source and its id there (元の番号).
+SOURCE_FIELDS = " source source_id"
+
+
 def _register(name: str, fields: str, table: str | None = None, **kw) -> Entity:
-    return Entity(name=name, table=table or name, fields=tuple(fields.split()), **kw)
+    return Entity(name=name, table=table or name, fields=tuple((fields + SOURCE_FIELDS).split()), **kw)
 
 
 def _append(name: str, fields: str, **kw) -> Entity:
-    return Entity(name=name, table=name, fields=tuple(fields.split()), append_only=True, **kw)
+    return Entity(name=name, table=name, fields=tuple((fields + SOURCE_FIELDS).split()), append_only=True, **kw)
 
 
 ENTITIES: dict[str, Entity] = {
@@ -72,7 +76,7 @@ ENTITIES: dict[str, Entity] = {
             "household",
             "name kana address phone station_id lead_staff_id next_action next_action_on memo created_on",
             household_key="id",
-            text_fields=("name", "kana", "address", "memo", "next_action"),
+            text_fields=("name", "kana", "address", "memo", "next_action", "source_id"),  # 元の番号 finds it
             name_fields=("name", "kana"),
         ),
         _register(

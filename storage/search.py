@@ -19,7 +19,7 @@ from storage.textnorm import fold, squeeze
 PAD = "\ue000\ue000"
 # Which folding built the index (storage/textnorm.py). A profile whose index was built with
 # another one is re-indexed once when it opens (`ensure_current`).
-FOLD_VERSION = "2"  # 2: 異体字 fold (storage/itaiji.py)
+FOLD_VERSION = "3"  # 2: 異体字 fold (storage/itaiji.py); 3: a household's 元の番号 indexed
 FOLD_KEY = "search_fold"
 # A one-character term can start thousands of trigrams; past this many the expansion is cut,
 # and the results are the newest documents that match the most common of them.

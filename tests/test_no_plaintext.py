@@ -47,12 +47,13 @@ def write_everything(session):
         {"type": "contact", "id": "C1", "household_id": CANARY_ID, "at": "2025-04-01T10:00:00+09:00",
          "kind": "home_visit", "outcome": "met", "summary": f"面談 {CANARY}"},
     ]
-    import_lines(session, [json.dumps(x, ensure_ascii=False) for x in lines])
-    session.contacts.add_note(CANARY_ID, f"記録 {CANARY} 記録")
-    note = session.contacts.add_note(CANARY_ID, "訂正前")
+    import_lines(session, [json.dumps(x, ensure_ascii=False) for x in lines], new_stations=True)
+    household = session.households.resolve(CANARY_ID)  # kept as its 元の番号 (encrypted like the rest)
+    session.contacts.add_note(household, f"記録 {CANARY} 記録")
+    note = session.contacts.add_note(household, "訂正前")
     session.contacts.amend_note(note.id, f"訂正 {CANARY}")
-    case = session.cases.open_case(CANARY_ID, summary=f"主訴 {CANARY}")
-    session.forms.create(CANARY_ID, forms.ASSESSMENT, {"wishes": CANARY}, case_id=case.id)
+    case = session.cases.open_case(household, summary=f"主訴 {CANARY}")
+    session.forms.create(household, forms.ASSESSMENT, {"wishes": CANARY}, case_id=case.id)
     session.meetings.create("support", "2025-05-01", f"会議 {CANARY}")
     assert session.search.find(CANARY)  # the index holds it (folded) and the query ran
     assert session.search.find("カナリア")
@@ -83,7 +84,7 @@ def test_canary_through_the_command_line_leaves_nothing_in_clear(tmp_path):
     source = tmp_path / "source.jsonl"
     source.write_text(json.dumps({"type": "household", "id": CANARY_ID, "name": CANARY, "address": CANARY,
                                   "station": CANARY}, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert yorisoi("import", "--profile", str(folder), str(source), env=env).code == 0
+    assert yorisoi("import", "--profile", str(folder), str(source), "--new-stations", env=env).code == 0
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"type": "note", "id": "N", "household_id": CANARY_ID, "at": "x", "text": CANARY},
                               ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,5 +1,7 @@
 """Export everything the profile holds as JSON Lines, in the order import reads it back.
 
+The first line says the file is an export (``{"type": "yorisoi-export", …}``): its ids are
+record ids, which an import keeps (a file from elsewhere has its ids mapped: ids.py).
 The file is plaintext personal data: the caller must have asked the user. It is written
 atomically with owner-only permissions, so a failed export leaves nothing behind.
 """
@@ -10,6 +12,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from app.interchange.ids import EXPORT_HEADER
 from app.interchange.spec import TYPES
 from app.session import Session
 from storage import atomic
@@ -17,6 +20,7 @@ from storage import atomic
 
 def export_lines(session: Session) -> Iterator[str]:
     records = session.store.read()
+    yield json.dumps({"type": EXPORT_HEADER, "format": 1}, ensure_ascii=False)
     stations = {r["id"]: r["name"] for r in records.find("station")}
     for spec in TYPES:
         for record in records.find(spec.entity, order_by="id"):

@@ -1,11 +1,17 @@
 """Import JSON Lines, all or nothing.
 
 Every line is checked first (JSON, type, id, fields, codes, dates, references, household
-consistency, append-only records already stored differently), and every problem of the file is
-reported at once, by line number, so a file is fixed in one pass; nothing is written. Then the
-whole file is written in one transaction, captured for sync like any other change.
-Re-importing the same file changes nothing: register records are updated field by field,
-and an append-only record that is already there unchanged is skipped.
+consistency, append-only records already stored differently) against the same rules as the
+window (app/validate.py: dates from 明治 on, no birth date after today, nothing that happened
+more than a day ahead, no name made of spaces), and every problem of the file is reported at
+once, by line number, so a file is fixed in one pass; nothing is written. A station the file
+would create is named, and created only when asked (``new_stations``, `--new-stations`): a
+misspelt station must not become a new one. Then the whole file is written in one transaction,
+captured for sync like any other change.
+
+A file's ids are mapped to record ids of their own and kept as 元の番号 (app/interchange/ids.py).
+Re-importing the same file changes nothing: register records are updated field by field, and
+an append-only record that is already there unchanged is skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app import validate
+from app.errors import InvalidInput
+from app.interchange.ids import EXPORT_HEADER, IdMap
 from app.interchange.spec import BY_TYPE, ORDER, TYPES, FieldSpec, TypeSpec
 from app.session import Session
 from app.vocab import Labelled
@@ -30,11 +39,13 @@ _CONFLICT = ("{type} の id「{id}」はすでに別の内容で記録されて�
 
 
 class ImportError_(Exception):  # noqa: N801 - "ImportError" is a builtin
-    """The file was refused; ``problems`` are (line number, reason) pairs."""
+    """The file was refused; ``problems`` are (line number, reason) pairs; ``new_stations``
+    the stations it would create (refused only for want of `new_stations`)."""
 
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
+    def __init__(self, problems: list[tuple[int, str]], new_stations: list[str] | None = None) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+        self.new_stations = new_stations or []
 
     def message(self) -> str:
         lines = [f"{n}行目: {reason}" if n else reason for n, reason in self.problems]
@@ -49,19 +60,28 @@ class ImportReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    source: str | None = None  # None: an export, whose ids were kept
+    new_stations: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values()) + sum(self.unchanged.values())
+
+    @property
+    def changed_nothing(self) -> bool:
+        """The same file was imported before: every line is already there as it is."""
+        return self.total > 0 and not self.created and not self.updated
 
 
 @dataclass
 class Line:
     number: int
     spec: TypeSpec
-    id: str
-    values: dict  # the fields that were readable (all of them when ``ok``)
+    id: str  # as the file has it
+    values: dict  # the fields that were readable (all of them when ``ok``); references mapped
     ok: bool = True
+    record_id: str = ""  # the record it writes (app/interchange/ids.py)
+    written: dict = field(default_factory=dict)  # references as the file wrote them, for messages
 
 
 class _Problems(list):
@@ -76,29 +96,42 @@ class _Problems(list):
         del self[MAX_ERRORS:]
 
 
-def import_file(session: Session, path: Path) -> ImportReport:
+def import_file(session: Session, path: Path, *, source: str | None = None,
+                new_stations: bool = False) -> ImportReport:
+    """``source`` names where the file's ids come from (default: the file's name)."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise ImportError_([(0, f"ファイルを読めません: {exc.strerror or exc}")]) from None
-    return import_lines(session, data.splitlines())
+    return import_lines(session, data.splitlines(), source=source or Path(path).name, new_stations=new_stations)
 
 
-def import_lines(session: Session, raw_lines: list[bytes] | list[str]) -> ImportReport:
+def import_lines(session: Session, raw_lines: list[bytes] | list[str], *, source: str = "import",
+                 new_stations: bool = False) -> ImportReport:
     problems = _Problems()
-    lines = _parse(raw_lines, problems)
+    source = " ".join(str(source).split())[:MAX_ID] or "import"
+    lines, exported = _parse(raw_lines, problems)
+    idmap = _map_ids(session, lines, None if exported else source)
     # Checked even when some lines had field problems, so every problem is reported in one run.
-    _check_references(session, lines, problems)
+    _check_references(session, lines, problems, idmap)
+    creates = _stations_to_create(session, lines)
+    if creates and not new_stations:
+        for name, numbers in creates.items():
+            problems.add(numbers[0], f"ステーション「{name}」はまだありません（{'、'.join(f'{n}行目' for n in numbers[:10])}）。"
+                                     "名前の誤りでなければ、--new-stations を付けると新しく作ります。")
     if problems:
-        raise ImportError_(problems)
-    return _write(session, lines)
+        raise ImportError_(problems, new_stations=list(creates) if creates else None)
+    return _write(session, lines, idmap, list(creates))
 
 
 # -- parsing and checking each line -------------------------------------------------------------
 
-def _parse(raw_lines, problems: _Problems) -> list[Line]:
+def _parse(raw_lines, problems: _Problems) -> tuple[list[Line], bool]:
+    """The lines, and whether the file is a yorisoi export (its first line says so)."""
     lines: list[Line] = []
     seen: dict[tuple[str, str], int] = {}
+    exported = False
+    first = True
     for number, raw in enumerate(raw_lines, start=1):
         if isinstance(raw, bytes):
             try:
@@ -119,6 +152,10 @@ def _parse(raw_lines, problems: _Problems) -> list[Line]:
             problems.add(number, "1行に1つの JSON オブジェクト（{…}）を書いてください。")
             continue
         kind = doc.pop("type", None)
+        if kind == EXPORT_HEADER and first:
+            exported, first = True, False
+            continue
+        first = False
         spec = BY_TYPE.get(kind) if isinstance(kind, str) else None
         if spec is None:
             problems.add(number, f"type「{kind}」は使えません（{', '.join(BY_TYPE)}）。")
@@ -133,7 +170,7 @@ def _parse(raw_lines, problems: _Problems) -> list[Line]:
         seen[(spec.type, record_id)] = number
         values, ok = _check_fields(number, spec, doc, problems)
         lines.append(Line(number, spec, record_id, values, ok))
-    return lines
+    return lines, exported
 
 
 def _check_fields(number: int, spec: TypeSpec, doc: dict, problems: _Problems) -> tuple[dict, bool]:
@@ -151,11 +188,29 @@ def _check_fields(number: int, spec: TypeSpec, doc: dict, problems: _Problems) -
                 ok = False
             continue
         try:
-            values[fs.name] = _convert(fs, value)
+            values[fs.name] = _apply_rule(fs, _convert(fs, value))
         except ValueError as exc:
             problems.add(number, f"{fs.name}: {exc}")
             ok = False
     return values, ok
+
+
+def _apply_rule(fs: FieldSpec, value):
+    """The window's rules (app/validate.py), worded for a line of the file."""
+    try:
+        if fs.kind == "date":
+            day = validate.in_range(dt.date.fromisoformat(value), fs.name)
+            if fs.rule == "birth":
+                validate.not_after_today(value, "生年月日")
+            elif fs.rule == "happened":
+                validate.happened(dt.datetime.combine(day, dt.time()).astimezone(), fs.name)
+        elif fs.kind == "datetime":
+            validate.happened(dt.datetime.fromisoformat(value), fs.name)
+        elif fs.rule == "name" and not value.strip():
+            raise ValueError("空白だけの名前は使えません。")
+    except InvalidInput as exc:
+        raise ValueError(exc.message.removeprefix(f"{fs.name}: ")) from None
+    return value.strip() if fs.rule == "name" else value
 
 
 def _convert(fs: FieldSpec, value):
@@ -212,38 +267,88 @@ def _convert(fs: FieldSpec, value):
     raise AssertionError(kind)
 
 
-def _check_references(session: Session, lines: list[Line], problems: _Problems) -> None:
+def _refs(line: Line):
+    """(field, referenced type, value) of every reference a line makes (lists item by item)."""
+    for fs in line.spec.fields:
+        if fs.ref is None or fs.name not in line.values:
+            continue
+        value = line.values[fs.name]
+        for item in (value if isinstance(value, list) else [value]):
+            if isinstance(item, str):
+                yield fs, item
+
+
+def _map_ids(session: Session, lines: list[Line], source: str | None) -> IdMap:
+    """Give every line its record id and point its references at record ids."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    in_file: dict[str, set[str]] = defaultdict(set)
+    for line in lines:
+        wanted[line.spec.type].add(line.id)
+        in_file[line.spec.type].add(line.id)
+        for fs, item in _refs(line):
+            wanted[fs.ref].add(item)
+    idmap = IdMap(session.store.read(), organisation=session.vault("directory"), source=source, wanted=wanted,
+                  in_file=in_file)
+    for line in lines:
+        line.record_id = idmap.record_id(line.spec.type, line.id)
+        for fs in line.spec.fields:
+            if fs.ref is None or fs.name not in line.values:
+                continue
+            value = line.values[fs.name]
+            line.written[fs.name] = value
+            if isinstance(value, list):
+                line.values[fs.name] = [idmap.reference(fs.ref, v) if isinstance(v, str) else v for v in value]
+            else:
+                line.values[fs.name] = idmap.reference(fs.ref, value)
+    return idmap
+
+
+def _check_references(session: Session, lines: list[Line], problems: _Problems, idmap: IdMap) -> None:
     records = session.store.read()
     in_file: dict[str, dict[str, Line]] = defaultdict(dict)
     for line in lines:
-        in_file[line.spec.type][line.id] = line
+        in_file[line.spec.type][line.record_id] = line
     wanted: dict[str, set[str]] = defaultdict(set)
     for line in lines:
-        for fs in line.spec.fields:
-            if fs.kind == "ref" and fs.name in line.values:
-                wanted[fs.ref].add(line.values[fs.name])
-        wanted[line.spec.type].add(line.id)
+        for fs, item in _refs(line):
+            wanted[fs.ref].add(item)
+        wanted[line.spec.type].add(line.record_id)
     live = {t: records.live_ids(BY_TYPE[t].entity, ids) for t, ids in wanted.items()}
     taken = {t: records.all_ids(BY_TYPE[t].entity, ids) for t, ids in wanted.items()}
     household_of = _household_lookup(session, in_file)
     for line in lines:
-        if line.id in taken[line.spec.type] and line.id not in live[line.spec.type]:
-            problems.add(line.number, f"id「{line.id}」は削除済みの {line.spec.type} で使われています。")
-        if line.ok and line.spec.type in APPEND_ONLY and line.id in live[line.spec.type]:
-            stored = records.get(line.spec.entity, line.id)
+        if line.record_id in taken[line.spec.type] and line.record_id not in live[line.spec.type]:
+            problems.add(line.number, f"id「{line.id}」の {line.spec.type} は削除されています（取り込み直せません）。")
+        if line.ok and line.spec.type in APPEND_ONLY and line.record_id in live[line.spec.type]:
+            stored = records.get(line.spec.entity, line.record_id)
             if stored is not None and not _same(stored, line.values):
                 problems.add(line.number, _CONFLICT.format(type=line.spec.type, id=line.id))
-        for fs in line.spec.fields:
-            if fs.kind != "ref" or fs.name not in line.values:
-                continue
-            target = line.values[fs.name]
+        for fs, target in _refs(line):
+            written = line.written.get(fs.name)
+            shown = target if written is None or isinstance(written, list) else written
             if target not in in_file[fs.ref] and target not in live[fs.ref]:
-                problems.add(line.number, f"{fs.name}「{target}」の {fs.ref} がこのファイルにもプロファイルにもありません。")
+                many = idmap.ambiguous(fs.ref, target)
+                problems.add(line.number, f"{fs.name}「{shown}」を元の番号に持つ {fs.ref} が{many}件あります。"
+                                          "--source で取り込み元を指定するか、記録の ID で書いてください。" if many else
+                             f"{fs.name}「{shown}」の {fs.ref} がこのファイルにもプロファイルにもありません。")
                 continue
             if fs.ref in ("case", "person", "form") and "household_id" in line.values:
                 owner = household_of(fs.ref, target)
                 if owner is not None and owner != line.values["household_id"]:
-                    problems.add(line.number, f"{fs.name}「{target}」は別の世帯（{owner}）のものです。")
+                    problems.add(line.number, f"{fs.name}「{shown}」は別の世帯のものです。")
+
+
+def _stations_to_create(session: Session, lines: list[Line]) -> dict[str, list[int]]:
+    """Station names a household line uses that neither the profile nor the file's station
+    lines have: name → the lines that use it."""
+    known = {s.name for s in session.directory.stations()}
+    known |= {line.values.get("name") for line in lines if line.spec.type == "station"}
+    missing: dict[str, list[int]] = {}
+    for line in lines:
+        name = line.values.get("station") if line.spec.type == "household" else None
+        if name and name not in known:
+            missing.setdefault(name, []).append(line.number)
+    return missing
 
 
 def _same(stored: dict, values: dict) -> bool:
@@ -265,8 +370,8 @@ def _household_lookup(session: Session, in_file):
 
 # -- writing ---------------------------------------------------------------------------------
 
-def _write(session: Session, lines: list[Line]) -> ImportReport:
-    report = ImportReport()
+def _write(session: Session, lines: list[Line], idmap: IdMap, new_stations: list[str]) -> ImportReport:
+    report = ImportReport(source=idmap.source, new_stations=new_stations)
     lines = sorted(lines, key=lambda line: (ORDER[line.spec.type], line.number))
     stations = {s.name: s.id for s in session.directory.stations()}
     with session.store.write() as records:
@@ -276,7 +381,7 @@ def _write(session: Session, lines: list[Line]) -> ImportReport:
             spec, values = line.spec, dict(line.values)
             ent = entity_named(spec.entity)
             if spec.type == "station":
-                stations.setdefault(values["name"], line.id)
+                stations.setdefault(values["name"], line.record_id)
             if spec.type == "household":
                 name = values.pop("station")
                 if name not in stations:
@@ -286,23 +391,24 @@ def _write(session: Session, lines: list[Line]) -> ImportReport:
             if spec.type == "person" and not ({"is_elderly", "is_child"} & set(values)):
                 _derive_age_flags(values)
             vault_id = _vault_for(session, records, spec, line, values, vaults)
-            existing = records.get(ent.name, line.id)
+            existing = records.get(ent.name, line.record_id)
+            origin = {} if idmap.keeps_ids else {"source": idmap.source, "source_id": line.id}
             if ent.append_only:
                 if existing is None:
-                    records.append(ent.name, values, vault_id=vault_id, record_id=line.id)
+                    records.append(ent.name, {**values, **origin}, vault_id=vault_id, record_id=line.record_id)
                     report.created[spec.type] += 1
                 elif _same(existing, values):
                     report.unchanged[spec.type] += 1
                 else:
                     raise _conflict(line)
             elif existing is None:
-                records.insert(ent.name, values, vault_id=vault_id, record_id=line.id)
+                records.insert(ent.name, {**values, **origin}, vault_id=vault_id, record_id=line.record_id)
                 report.created[spec.type] += 1
-            elif records.update(ent.name, line.id, values):
+            elif records.update(ent.name, line.record_id, values):
                 report.updated[spec.type] += 1
             else:
                 report.unchanged[spec.type] += 1
-            household = line.id if spec.type == "household" else values.get("household_id")
+            household = line.record_id if spec.type == "household" else values.get("household_id")
             if household:
                 touched.add(household)
         for household in sorted(touched):
@@ -318,9 +424,9 @@ def _conflict(line: Line) -> ImportError_:
 
 def _vault_for(session: Session, records, spec: TypeSpec, line: Line, values: dict, vaults: dict) -> str:
     if spec.type == "household":
-        stored = records.get("household", line.id)
-        vaults[line.id] = stored["vault_id"] if stored else vaults.get(line.id) or new_id()
-        return vaults[line.id]
+        stored = records.get("household", line.record_id)
+        vaults[line.record_id] = stored["vault_id"] if stored else vaults.get(line.record_id) or new_id()
+        return vaults[line.record_id]
     if spec.household_bound:
         hid = values["household_id"]
         if hid not in vaults:

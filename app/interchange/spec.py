@@ -30,7 +30,10 @@ class FieldSpec:
     kind: str = "text"
     required: bool = False
     codes: type[Labelled] | tuple[str, ...] | None = None
-    ref: str | None = None
+    ref: str | None = None  # the type a reference (or a list of references) points to
+    # The window's rule for the value, beyond its kind: "name" (not only spaces), "birth" (not
+    # after today), "happened" (something that took place: not more than a day ahead of now).
+    rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,12 @@ class TypeSpec:
         return next((f for f in self.fields if f.name == name), None)
 
 
-def F(name, kind="text", required=False, codes=None, ref=None) -> FieldSpec:  # noqa: N802
-    return FieldSpec(name, kind, required, codes, ref)
+def F(name, kind="text", required=False, codes=None, ref=None, rule=None) -> FieldSpec:  # noqa: N802
+    return FieldSpec(name, kind, required, codes, ref, rule)
+
+
+def _name() -> FieldSpec:
+    return F("name", required=True, rule="name")
 
 
 def _hh() -> FieldSpec:
@@ -56,64 +63,65 @@ def _hh() -> FieldSpec:
 
 
 TYPES: tuple[TypeSpec, ...] = (
-    TypeSpec("station", "station", (F("name", required=True), F("area"), F("sort_order", "int"))),
-    TypeSpec("agency", "agency", (F("name", required=True), F("kind"), F("phone"), F("address"), F("memo"))),
+    TypeSpec("station", "station", (_name(), F("area"), F("sort_order", "int"))),
+    TypeSpec("agency", "agency", (_name(), F("kind"), F("phone"), F("address"), F("memo"))),
     TypeSpec("staff", "staff", (
-        F("name", required=True), F("kana"), F("station_id", "ref", ref="station"),
+        _name(), F("kana"), F("station_id", "ref", ref="station"),
         F("agency_id", "ref", ref="agency"), F("role", "code", codes=StaffRole), F("login"), F("active", "bool"))),
     TypeSpec("resource", "resource", (
-        F("name", required=True), F("kind"), F("area"), F("address"), F("contact"), F("description"),
+        _name(), F("kind"), F("area"), F("address"), F("contact"), F("description"),
         F("station_id", "ref", ref="station"), F("active", "bool"))),
     TypeSpec("household", "household", (
-        F("name", required=True), F("address", required=True), F("station", "station", True), F("kana"),
+        _name(), F("address", required=True), F("station", "station", True), F("kana"),
         F("phone"), F("lead_staff_id", "ref", ref="staff"), F("next_action"), F("next_action_on", "date"),
-        F("memo"), F("created_on", "date"))),
+        F("memo"), F("created_on", "date", rule="happened"))),
     TypeSpec("person", "person", (
-        _hh(), F("name", required=True), F("kana", required=True), F("birth_date", "date", True),
+        _hh(), _name(), F("kana", required=True), F("birth_date", "date", True, rule="birth"),
         F("relation", required=True), F("sex"), F("is_elderly", "bool"), F("is_disabled", "bool"),
         F("is_child", "bool"), F("is_hardship", "bool"), F("is_welfare", "bool"), F("phone"), F("memo"))),
     TypeSpec("case", "case", (
         _hh(), F("stage", "code", True, codes=Stage), F("principal_id", "ref", ref="person"),
         F("route", "code", codes=Route), F("referring_agency_id", "ref", ref="agency"),
         F("lead_agency_id", "ref", ref="agency"), F("lead_staff_id", "ref", ref="staff"),
-        F("opened_on", "date"), F("summary"), F("urgency"), F("follow_up_on", "date"), F("follow_up_note"),
-        F("ended_on", "date"), F("end_reason"))),
+        F("opened_on", "date", rule="happened"), F("summary"), F("urgency"), F("follow_up_on", "date"),
+        F("follow_up_note"), F("ended_on", "date", rule="happened"), F("end_reason"))),
     TypeSpec("form", "form_record", (
         _hh(), F("form_id", "code", True, codes=("1-1", "1-2", "2-1", "2-2", "contact", "shared-sheet")),
         F("case_id", "ref", ref="case"), F("form_version", "int"),
         F("status", "code", codes=("draft", "complete", "approved", "confirmed", "superseded")),
-        F("answers", "dict"), F("created_at", "datetime"), F("completed_on", "date"), F("signed_by"),
-        F("signed_on", "date"))),
+        F("answers", "dict"), F("created_at", "datetime", rule="happened"),
+        F("completed_on", "date", rule="happened"), F("signed_by"), F("signed_on", "date", rule="happened"))),
     TypeSpec("meeting", "meeting", (
         F("kind", "code", True, codes=MeetingKind), F("held_on", "date", True), F("title"), F("place"),
         F("chair"), F("attendees", "dict"), F("memo"), F("status"))),
     TypeSpec("meeting_decision", "meeting_decision", (
         _hh(), F("meeting_id", "ref", True, ref="meeting"), F("case_id", "ref", True, ref="case"),
         F("kind", "code", True, codes=DecisionKind), F("outcome", "code", True, codes=DecisionOutcome),
-        F("plan_id", "ref", ref="form"), F("decided_on", "date"), F("memo"))),
+        F("plan_id", "ref", ref="form"), F("decided_on", "date", rule="happened"), F("memo"))),
     TypeSpec("support_decision", "support_decision", (
         _hh(), F("case_id", "ref", True, ref="case"), F("plan_id", "ref", ref="form"),
-        F("kind", "code", codes=("decision", "report")), F("decided_on", "date"), F("decided_by"),
+        F("kind", "code", codes=("decision", "report")), F("decided_on", "date", rule="happened"), F("decided_by"),
         F("outreach", "bool"), F("participation", "bool"), F("memo"))),
     TypeSpec("consent", "consent", (
         _hh(), F("case_id", "ref", True, ref="case"), F("person_id", "ref", ref="person"),
-        F("action", "code", True, codes=("given", "withdrawn")), F("on_date", "date", True),
+        F("action", "code", True, codes=("given", "withdrawn")), F("on_date", "date", True, rule="happened"),
         F("method", "code", codes=ConsentMethod), F("paper_on_file", "bool"), F("scope", "list"),
         F("recorded_by", "ref", ref="staff"), F("memo"), F("amends", "ref", ref="consent"))),
     TypeSpec("contact", "contact", (
-        _hh(), F("at", "datetime", True), F("kind", "code", True, codes=ContactKind),
+        _hh(), F("at", "datetime", True, rule="happened"), F("kind", "code", True, codes=ContactKind),
         F("outcome", "code", True, codes=Outcome), F("summary", required=True), F("case_id", "ref", ref="case"),
-        F("present", "list"), F("body"), F("next_action"), F("next_action_on", "date"),
+        F("present", "list", ref="person"), F("body"), F("next_action"), F("next_action_on", "date"),
         F("staff_id", "ref", ref="staff"), F("amends", "ref", ref="contact"))),
     TypeSpec("note", "note", (
-        _hh(), F("at", "datetime", True), F("text", required=True), F("case_id", "ref", ref="case"),
+        _hh(), F("at", "datetime", True, rule="happened"), F("text", required=True), F("case_id", "ref", ref="case"),
         F("staff_id", "ref", ref="staff"), F("amends", "ref", ref="note"))),
     TypeSpec("case_event", "case_event", (
-        _hh(), F("case_id", "ref", True, ref="case"), F("at", "datetime", True), F("action", required=True),
+        _hh(), F("case_id", "ref", True, ref="case"), F("at", "datetime", True, rule="happened"),
+        F("action", required=True),
         F("from_stage", "code", codes=Stage), F("to_stage", "code", codes=Stage), F("reason"),
         F("decision_id", "ref", ref="meeting_decision"), F("staff_id", "ref", ref="staff"))),
     TypeSpec("watch_entry", "watch_entry", (
-        _hh(), F("reason"), F("since", "date"), F("next_check_on", "date"),
+        _hh(), F("reason"), F("since", "date", rule="happened"), F("next_check_on", "date"),
         F("liaison_staff_id", "ref", ref="staff"), F("active", "bool"), F("memo"))),
 )
 

@@ -11,7 +11,6 @@ from app.session import Service
 from app.vocab import ContactKind, Outcome
 
 # A contact may be logged a little ahead (a laptop clock a few minutes fast), not days ahead.
-FUTURE_SLACK = dt.timedelta(hours=12)
 
 
 def _when(value: dt.datetime | str | None) -> str:
@@ -24,8 +23,7 @@ def _when(value: dt.datetime | str | None) -> str:
             raise InvalidInput(f"日時「{value}」が読めません。", "at") from None
     if value.tzinfo is None:
         value = value.astimezone()
-    if value > clock.now() + FUTURE_SLACK:
-        raise InvalidInput("接触日時が未来になっています。", "at")
+    validate.happened(value, "日時", "at")
     return value.replace(microsecond=0).isoformat()
 
 

@@ -23,7 +23,7 @@ def _household_values(values: dict) -> dict:
         raise InvalidInput(f"世帯に「{'、'.join(sorted(unknown))}」という項目はありません。")
     out = dict(values)
     if "name" in out:
-        out["name"] = validate.required(out["name"], "世帯名", "name")
+        out["name"] = validate.name(out["name"], "世帯名", "name")
     if "next_action_on" in out:
         out["next_action_on"] = validate.date(out["next_action_on"], "次回予定日", "next_action_on")
     return out
@@ -35,11 +35,10 @@ def _person_values(values: dict) -> dict:
         raise InvalidInput(f"世帯員に「{'、'.join(sorted(unknown))}」という項目はありません。")
     out = dict(values)
     if "name" in out:
-        out["name"] = validate.required(out["name"], "氏名", "name")
+        out["name"] = validate.name(out["name"], "氏名", "name")
     if "birth_date" in out:
-        out["birth_date"] = validate.date(out["birth_date"], "生年月日", "birth_date")
-        if out["birth_date"] and out["birth_date"] > clock.today().isoformat():
-            raise InvalidInput("生年月日が未来の日付です。", "birth_date")
+        out["birth_date"] = validate.not_after_today(validate.date(out["birth_date"], "生年月日", "birth_date"),
+                                                     "生年月日", "birth_date")
     for flag in FLAGS:
         if flag in out:
             out[flag] = 1 if out[flag] else 0
@@ -69,6 +68,21 @@ class HouseholdService(Service):
                                    household_id=household_id, detail=",".join(sorted(fields)))
         self.session.changed({household_id})
         return self.get(household_id)
+
+    def resolve(self, ref: str) -> str:
+        """A household's record id from its id or its 元の番号 (the id it had in an imported
+        file): what a command's --household accepts."""
+        records = self.store.read()
+        if records.get("household", ref) is not None:
+            return ref
+        found = records.find("household", source_id=ref)
+        if len(found) == 1:
+            return found[0]["id"]
+        if found:
+            sources = "、".join(sorted({r["source"] or "" for r in found}))
+            raise InvalidInput(f"元の番号「{ref}」の世帯が{len(found)}件あります（取り込み元: {sources}）。"
+                               "世帯の ID で指定してください。", "household")
+        raise NotFound(f"世帯が見つかりません（ID または元の番号: {ref}）。")
 
     def get(self, household_id: str) -> Household:
         record = self.store.read().get("household", household_id)

@@ -19,7 +19,7 @@ from storage import search
 
 # What each kind of hit is called, and which of its fields hold text a person wrote.
 _KINDS = {
-    "household": ("世帯", ("name", "kana", "address", "memo", "next_action")),
+    "household": ("世帯", ("name", "kana", "address", "memo", "next_action", "source_id")),
     "person": ("世帯員", ("name", "kana", "memo")),
     "contact": ("接触記録", ("summary", "body", "next_action")),
     "note": ("記録", ("text",)),

@@ -27,6 +27,10 @@ def test_bad_member_input_is_refused_with_the_field_named(session, household):
     assert info.value.field == "birth_date"
     with pytest.raises(InvalidInput, match="氏名"):
         session.households.add_person(h.id, "  ")
+    with pytest.raises(InvalidInput, match="氏名"):
+        session.households.add_person(h.id, "\u3000\u3000")  # full-width spaces only
+    with pytest.raises(InvalidInput, match="明治より前"):
+        session.households.add_person(h.id, "古い 人", birth_date="1800-01-01")
     with pytest.raises(NotFound):
         session.households.add_person("no-such-household", "誰か")
 
@@ -46,9 +50,13 @@ def test_contact_kinds_and_outcomes_accept_codes_and_japanese_labels(session, ho
     assert (c.kind, c.outcome) == ("letter", "nobody")
     with pytest.raises(InvalidInput, match="接触の種類"):
         session.contacts.log_contact(h.id, kind="telepathy", outcome="met", summary="x")
-    with pytest.raises(InvalidInput, match="未来"):
+    with pytest.raises(InvalidInput, match="1日以上先"):
         session.contacts.log_contact(h.id, kind="phone", outcome="met", summary="x",
                                      at=dt.datetime.now().astimezone() + dt.timedelta(days=3))
+    with pytest.raises(InvalidInput, match="明治より前"):
+        session.contacts.add_note(h.id, "古い記録", at="1800-01-01T09:00:00+09:00")
+    later_today = dt.datetime.now().astimezone() + dt.timedelta(hours=20)  # a laptop clock a few hours off
+    assert session.contacts.add_note(h.id, "時計のずれ", at=later_today).text == "時計のずれ"
 
 
 def test_an_amendment_keeps_the_original_and_is_shown_beside_it(session, household):

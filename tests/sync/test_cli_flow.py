@@ -133,7 +133,7 @@ def test_the_readme_flow_on_one_machine(served, tmp_path):
         {"type": "note", "id": "N0001", "household_id": "H0001", "at": "2025-04-02T09:00:00+09:00",
          "text": f"{CANARY} 民生委員から連絡があった。"},
     ]) + "\n", encoding="utf-8")
-    ok(yorisoi("import", "--profile", str(office), str(records)))
+    ok(yorisoi("import", "--profile", str(office), str(records), "--new-stations"))
     ok(yorisoi("assign", "--profile", str(office), "--household", "H0001", "--user", "sato"), "山田家")
     ok(yorisoi("sync", "--profile", str(laptop)), "すべて交換しました")
     ok(yorisoi("search", "--profile", str(laptop), CANARY), "山田家")

@@ -101,8 +101,14 @@ def test_import_reports_the_bad_line_and_imports_nothing(tmp_path):
     assert result.code == 2 and "2行目" in result.err and "何も取り込んでいません" in result.err
     assert "見つかりませんでした" in yorisoi("search", "--profile", str(folder), "山田家").out
     path.write_text(json.dumps(good, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert yorisoi("import", "--profile", str(folder), str(path)).code == 0
+    refused = yorisoi("import", "--profile", str(folder), str(path))
+    assert refused.code == 2 and "ステーション「中央」はまだありません" in refused.err and "--new-stations" in refused.err
+    done = yorisoi("import", "--profile", str(folder), str(path), "--new-stations")
+    assert done.code == 0 and "新しく作ったステーション: 中央" in done.out and "元の番号" in done.out
     assert "山田家" in yorisoi("search", "--profile", str(folder), "山田家").out
+    again = yorisoi("import", "--profile", str(folder), str(path))
+    assert again.code == 0 and "すでに取り込まれています。何も変わりませんでした" in again.out
+    assert "山田家" in yorisoi("search", "--profile", str(folder), "H1").out  # found by its 元の番号
 
 
 def test_import_of_a_missing_file_is_a_message(tmp_path):

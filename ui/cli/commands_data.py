@@ -18,14 +18,23 @@ def import_(args) -> int:
     path = Path(args.file)
     with opened(args) as session:
         try:
-            report = import_file(session, path)
+            report = import_file(session, path, source=args.source, new_stations=args.new_stations)
         except ImportError_ as exc:
             print(exc.message(), file=sys.stderr)
+            if exc.new_stations:
+                print(f"新しく作られるステーション: {'、'.join(exc.new_stations)}（作ってよければ --new-stations を付けてください）",
+                      file=sys.stderr)
             log.info("import refused problems=%d", len(exc.problems))
             return 2
     for kind in sorted(set(report.created) | set(report.updated) | set(report.unchanged)):
         say(f"{kind}: 新規 {report.created[kind]}、更新 {report.updated[kind]}、変更なし {report.unchanged[kind]}")
-    say(f"取り込みました（{report.total} 件）。")
+    if report.new_stations:
+        say(f"新しく作ったステーション: {'、'.join(report.new_stations)}")
+    if report.changed_nothing:
+        say(f"このファイルはすでに取り込まれています。何も変わりませんでした（{report.total} 件）。")
+    else:
+        where = f"（番号の出どころ: {report.source}。ファイルの番号は「元の番号」として残ります）" if report.source else ""
+        say(f"取り込みました（{report.total} 件）。{where}")
     log.info("import records=%d", report.total)
     return 0
 

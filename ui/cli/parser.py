@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="JSON Lines ファイルを取り込む（全件か、何もしないか）")
     _profile(p)
     p.add_argument("file", metavar="FILE.jsonl")
+    p.add_argument("--source", metavar="NAME",
+                   help="ファイルの番号の出どころ（既定: ファイル名）。同じ出どころの同じ番号は同じ記録になります")
+    p.add_argument("--new-stations", action="store_true",
+                   help="ファイルにあってプロファイルにないステーションを新しく作る（ないと取り込みを中止します）")
     p.set_defaults(handler=commands_data.import_)
 
     p = sub.add_parser("export", help="全データを JSON Lines に書き出す（平文です）")
@@ -63,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export-pdf", help="世帯の様式を PDF にする（記入済みがなければ記入用の白紙）")
     _profile(p)
-    p.add_argument("--household", required=True, metavar="ID", help="世帯の ID")
+    p.add_argument("--household", required=True, metavar="ID", help="世帯の ID、または取り込んだファイルでの番号（元の番号）")
     p.add_argument("--form", required=True, choices=("1-1", "1-2", "2-1", "2-2", "contact", "shared-sheet"),
                    help="様式（1-1, 1-2, 2-1, 2-2, contact, shared-sheet）")
     p.add_argument("--variant", choices=("consent", "no-consent"), help="白紙の様式1-1の種類（既定: 本人同意あり）")
@@ -109,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("assign", help="世帯を支援員の担当にする（これまでの経過ごと共有。事務局の端末で）")
     _profile(p)
-    p.add_argument("--household", required=True, metavar="ID", help="世帯の ID")
+    p.add_argument("--household", required=True, metavar="ID", help="世帯の ID、または取り込んだファイルでの番号（元の番号）")
     p.add_argument("--user", required=True, metavar="LOGIN", help="支援員の利用者名")
     p.set_defaults(handler=commands_sync.assign)
 

@@ -40,6 +40,9 @@ def opened(args, *, verify: bool = True) -> Iterator[Session]:
     try:
         if verify:
             checks.require_intact(session)
+        if getattr(args, "household", None):
+            # --household takes the household's id or its 元の番号 from an imported file.
+            args.household = session.households.resolve(args.household)
         yield session
     except Exception as exc:
         if is_damage(exc):

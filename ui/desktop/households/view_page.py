@@ -195,6 +195,8 @@ class HouseholdViewPage(QWidget):
         self.title.setText(f"<span style='font-size:16pt; font-weight:bold'>{h.name}</span> {kana}")
         parts = [h.address or "", h.phone or "", tr("ステーション: {s}").format(s=view.station_name or "—"),
                  tr("担当: {s}").format(s=view.lead_staff_name or "—")]
+        if h.source_id:  # the number it had in the list it was imported from
+            parts.append(tr("元の番号: {n}（{s}）").format(n=h.source_id, s=h.source or ""))
         line = "　".join(p for p in parts if p)
         if h.next_action or h.next_action_on:
             due = format_wareki(h.next_action_on) if h.next_action_on else ""
