@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app import display
 from app.model import Contact
 from app.session import Session
 from app.vocab import ContactKind, Outcome
 from forms.pdf.history import HistoryEntry
-from forms.wareki import format_wareki
 
 
 def entries(session: Session, household_id: str) -> tuple[list[HistoryEntry], str]:
@@ -41,25 +41,22 @@ def _entry(c: Contact, persons: dict[str, str], staff: dict[str, str], *, correc
         lines.append(c.body)
     if any(present):
         lines.append("会えた人: " + "、".join(p for p in present if p))
-    next_on = format_wareki(c.next_action_on) if c.next_action_on else ""
+    next_on = display.wareki(c.next_action_on)
     nxt = "　".join(x for x in (c.next_action or "", next_on) if x)
     return HistoryEntry(_when(c.at), f"{_label(ContactKind, c.kind)}\n{_label(Outcome, c.outcome)}",
                         staff.get(c.staff_id or "", ""), "\n".join(lines), nxt, correction)
 
 
-def _when(at: str) -> str:
+def _when(at) -> str:
     try:
-        value = dt.datetime.fromisoformat(at)
+        value = dt.datetime.fromisoformat(display.text(at))
     except ValueError:
-        return at  # printed as stored rather than hidden
-    return f"{format_wareki(value.date())} {value:%H:%M}"
+        return display.wareki(at)  # printed as stored (marked) rather than hidden
+    return f"{display.wareki(value.date().isoformat())} {value:%H:%M}"
 
 
-def _day(at: str) -> str:
-    try:
-        return format_wareki(dt.datetime.fromisoformat(at).date())
-    except ValueError:
-        return at[:10]
+def _day(at) -> str:
+    return display.wareki(at)
 
 
 def _label(enum, code: str) -> str:

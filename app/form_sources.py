@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from app import clock, form_settings
+from app import clock, display, form_settings
 from app.model import FormRecord
 from app.services import form_records as records
 from app.session import Session
 from forms.render_context import RenderContext
-from forms.wareki import format_wareki
 
 STATUS_LABELS = {"draft": "下書き", "complete": "完成", "approved": "会議で了承", "confirmed": "確定",
                  "superseded": "更新済み（旧版）"}
@@ -59,8 +58,8 @@ def _flags(person) -> str:
 
 
 def record_label(record: FormRecord) -> str:
-    day = (record.answers.get("planned_on") or record.created_at or "")[:10]
-    when = f"{format_wareki(day)}作成" if day else "作成日不明"
+    day = display.text(record.answers.get("planned_on") or record.created_at)[:10]
+    when = f"{display.wareki(day)}作成" if day else "作成日不明"
     return f"{FORM_NAMES.get(record.form_id, record.form_id)}（{when}・{STATUS_LABELS.get(record.status, record.status)}）"
 
 
@@ -72,7 +71,7 @@ def render_context(session: Session, household_id: str, record: FormRecord | Non
     signed = ""
     if record is not None and record.signed_by:
         who = staff.get(record.signed_by, record.signed_by)
-        signed = f"{who}（{format_wareki(record.signed_on)}）" if record.signed_on else who
+        signed = f"{who}（{display.wareki(record.signed_on)}）" if record.signed_on else who
     return RenderContext(
         city_name=form_settings.get(session, "city_name"), persons=persons, agencies=directory.names("agency"),
         staff=staff, records={r.id: record_label(r) for r in session.forms.for_household(household_id)},

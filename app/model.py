@@ -105,10 +105,10 @@ class Person(FromRecord):
     memo: str | None = None
 
     def age_on(self, day: dt.date) -> int | None:
-        if not self.birth_date:
-            return None
-        born = dt.date.fromisoformat(self.birth_date)
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        """None when the birth date is missing, unreadable or after ``day``."""
+        from app.display import age
+
+        return age(self.birth_date, day)
 
 
 @dataclass

@@ -127,6 +127,8 @@ class CaseService(Service):
     def next_steps(self, case_id: str) -> list[NextStep]:
         """Every action the stage offers, with whether its rules allow it now and why not.
         Actions that need a meeting decision are judged as if the right one were chosen."""
+        if self.get(case_id).stage not in {stage.value for stage in Stage}:
+            return []  # a stage this version does not know (a newer device's, or damage): no step offered
         facts = self.facts(case_id)
         steps = []
         for action in lifecycle.allowed_actions(facts.stage):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app import display
 from app.model import Case, Consent, Household, Person
 from app.services.cases import NextStep, consent_state
 from app.services.form_records import PlanSummary
@@ -70,12 +71,10 @@ def open_household(session: Session, household_id: str) -> HouseholdView:
 
 
 def _consent_summary(consents: list[Consent]) -> str:
-    from forms.wareki import format_wareki
-
     if not consents:
         return "なし"
-    latest = sorted(consents, key=lambda c: (c.on_date or "", c.stamp))[-1]
-    day = format_wareki(latest.on_date) if latest.on_date else ""
+    latest = sorted(consents, key=lambda c: (display.order_key(c.on_date), display.order_key(c.stamp)))[-1]
+    day = display.wareki(latest.on_date)
     if latest.action == "withdrawn":
         return f"撤回（{day}）"
     if latest.method == "signed_paper" and latest.paper_on_file:

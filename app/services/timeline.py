@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app import display
 from app.model import CaseEvent, Consent, Contact, FormRecord, MeetingDecision, Note
 from app.vocab import Action, ContactKind, DecisionKind, DecisionOutcome, Outcome, Stage
 from storage.records import Records
@@ -46,12 +47,12 @@ def _label(enum, code: str | None) -> str:
 
 def _contact(c: Contact) -> TimelineItem:
     title = f"{_label(ContactKind, c.kind)}・{_label(Outcome, c.outcome)}"
-    body = "\n".join(x for x in (c.summary, c.body, f"次回: {c.next_action}" if c.next_action else None) if x)
+    body = "\n".join(display.text(x) for x in (c.summary, c.body, f"次回: {c.next_action}" if c.next_action else None) if x)
     return TimelineItem(c.at, "contact", title, body, "contact", c.id, c.staff_id)
 
 
 def _note(n: Note) -> TimelineItem:
-    return TimelineItem(n.at, "note", "", n.text, "note", n.id, n.staff_id)  # the kind, 記録, says it all
+    return TimelineItem(n.at, "note", "", display.text(n.text), "note", n.id, n.staff_id)  # the kind, 記録, says it all
 
 
 def _event(e: CaseEvent) -> TimelineItem:
@@ -97,11 +98,11 @@ def build(records: Records, household_id: str) -> list[TimelineItem]:
         items[row["id"]] = _form(FormRecord.from_record(row))
     for row in records.find("meeting_decision", household_id=household_id):
         items[row["id"]] = _decision(MeetingDecision.from_record(row))
-    for target, item in sorted(corrections, key=lambda pair: pair[1].at):
+    for target, item in sorted(corrections, key=lambda pair: display.order_key(pair[1].at)):
         item.correction = True
         original = items.get(target)
         if original is None:  # the original has not arrived yet (sync): show the correction alone
             items[item.entity_id] = item
         else:
             original.corrections.append(item)
-    return sorted(items.values(), key=lambda i: i.at, reverse=True)
+    return sorted(items.values(), key=lambda i: display.order_key(i.at), reverse=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from reportlab.pdfgen.canvas import Canvas
 
 from forms.pdf import header
-from forms.pdf.blocks import Cell, field_row, section_band, table_blocks
+from forms.pdf.blocks import Cell, field_row, label_width, section_band, table_blocks
 from forms.pdf.fonts import font_chain
 from forms.pdf.layout import CONTENT_W, PAD, Pager, lines_for
 from forms.pdf.render import Rendered
@@ -38,6 +38,22 @@ class HistoryEntry:
     correction: bool = False  # printed under the contact it corrects
 
 
+SUMMARY = (("世帯", 0.3), ("期間", 0.52), ("件数", 0.18))
+
+
+def value_width(share: float) -> float:
+    """The room for a value in a summary box of this share of the row."""
+    return CONTENT_W * share - label_width(share) - 2 * PAD
+
+
+def summary_cells(fonts, ctx: RenderContext, entries: list[HistoryEntry], period: str) -> list[Cell]:
+    """The household, the 期間 and the count, each value wrapped to its box, so a long 期間
+    (令和元年5月1日〜令和7年12月28日) prints whole instead of running under the next box."""
+    values = (ctx.household_name, period, f"{sum(not e.correction for e in entries)}件")
+    return [Cell(label, lines_for(fonts, text, value_width(share)) if text else [], share)
+            for (label, share), text in zip(SUMMARY, values, strict=True)]
+
+
 def render_history(entries: list[HistoryEntry], ctx: RenderContext, *, period: str = "",
                    font: str | None = None) -> Rendered:
     fonts = font_chain(font)
@@ -45,8 +61,7 @@ def render_history(entries: list[HistoryEntry], ctx: RenderContext, *, period: s
     total = sum(w for _, w in COLUMNS)
     widths = [CONTENT_W * w / total - 2 * PAD for _, w in COLUMNS]
     pager = Pager()
-    summary = [Cell("世帯", [ctx.household_name], 0.4), Cell("期間", [period], 0.4),
-               Cell("件数", [f"{sum(not e.correction for e in entries)}件"], 0.2)]
+    summary = summary_cells(fonts, ctx, entries, period)
     pager.add([field_row(fonts, summary)])
     rows = []
     for entry in entries:

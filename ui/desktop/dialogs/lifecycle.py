@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit
 
+from app import display
 from app.model import Case, Person
 from app.session import Session
 from app.vocab import Action, ConsentMethod, DecisionKind, DecisionOutcome, MeetingKind, Route
-from forms.wareki import format_wareki
 from ui.desktop.dialogs.base import EntryDialog
 from ui.desktop.i18n import label, label_of, tr
 
@@ -42,7 +42,7 @@ class LifecycleDialog(EntryDialog):
             self.decision.addItem(tr("（会議の決定を選んでください）"), None)
             for d in session.meetings.decisions_for_case(case.id):
                 meeting = session.meetings.get(d.meeting_id)
-                text = (f"{format_wareki(d.decided_on)} {label_of(MeetingKind, meeting.kind)}: "
+                text = (f"{display.wareki(d.decided_on)} {label_of(MeetingKind, meeting.kind)}: "
                         f"{label_of(DecisionKind, d.kind)}（{label_of(DecisionOutcome, d.outcome)}）")
                 self.decision.addItem(text, d.id)
             self.decision.setCurrentIndex(self.decision.count() - 1)

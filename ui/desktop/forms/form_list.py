@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import display
 from app.errors import AppError, describe
 from app.form_sources import FORM_NAMES, STATUS_LABELS
 from app.printing import export_pdf
 from app.services.form_records import CONTACT_RECORD
 from app.session import Session
-from forms.wareki import format_wareki
 from ui.desktop import runner
 from ui.desktop.forms.form_screen import FormScreen
 from ui.desktop.i18n import N_, tr
@@ -100,8 +100,8 @@ class HouseholdForms(QWidget):
             status = STATUS_LABELS.get(record.status, record.status)
             if record.signed_by:
                 status += tr("・確認済")
-            values = (record.form_id, name, status, format_wareki((record.created_at or "")[:10] or None, short=True),
-                      format_wareki(record.completed_on, short=True))
+            values = (record.form_id, name, status, display.wareki(record.created_at, short=True),
+                      display.wareki(record.completed_on, short=True))
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app import display
 from app.services.household_view import HouseholdView
 from app.vocab import Action, Route, Stage
-from forms.wareki import format_wareki
 from ui.desktop.i18n import label, label_of, tr
 from ui.desktop.widgets.adaptive import FlowLayout
 
@@ -67,7 +67,7 @@ class CasePanel(QGroupBox):
             if item.widget():
                 item.widget().hide()
                 item.widget().deleteLater()
-        ended = case is not None and Stage(case.stage) in (Stage.CLOSED, Stage.SUSPENDED, Stage.HANDED_BACK)
+        ended = case is not None and case.stage in (Stage.CLOSED.value, Stage.SUSPENDED.value, Stage.HANDED_BACK.value)
         self.open_button.setVisible(case is None or ended)
         self.reasons.hide()
         if case is None:
@@ -77,15 +77,15 @@ class CasePanel(QGroupBox):
             return
         stage_text = label_of(Stage, case.stage)
         if case.follow_up_on and case.stage == Stage.CLOSED.value:
-            stage_text += tr("（フォローアップ {d}）").format(d=format_wareki(case.follow_up_on))
+            stage_text += tr("（フォローアップ {d}）").format(d=display.wareki(case.follow_up_on))
         self.stage.setText(f"<b>{stage_text}</b>")
         self.consent.setText(view.consent_summary)
         self.lead.setText(view.lead_agency_name or "—")
         self.roles.setText("\n".join(
             f"{'◎' if r.lead else '・'}{r.agency}：{r.task}（{r.frequency}）" for r in view.roles) or "—")
-        opened = format_wareki(case.opened_on) if case.opened_on else ""
+        opened = display.wareki(case.opened_on)
         route = label_of(Route, case.route)
-        self.summary.setText(" ".join(x for x in (opened, route and f"［{route}］", case.summary or "") if x))
+        self.summary.setText(" ".join(x for x in (opened, route and f"［{route}］", display.text(case.summary)) if x))
         reasons = []
         for step in view.next_steps:
             button = QPushButton(label(step.action) + ("" if step.allowed else " ⚠"))

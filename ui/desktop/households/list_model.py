@@ -9,8 +9,8 @@ import datetime as dt
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from app import display
 from app.vocab import Field, Stage
-from forms.wareki import format_wareki
 from storage.household_list import FIELD_COLUMNS, HouseholdRow
 from ui.desktop.i18n import N_, label, label_of, tr
 
@@ -105,20 +105,20 @@ class HouseholdListModel(QAbstractTableModel):
         return None
 
     def _overdue(self, row: HouseholdRow) -> bool:
-        return bool(row.next_action_on) and row.next_action_on < self.today
+        return bool(row.next_action_on) and display.order_key(row.next_action_on) < self.today
 
     def _text(self, row: HouseholdRow, col: int) -> str:
         if col == 0:
             return "★" if self.me and row.lead_staff_id == self.me else ""
         if col == 1:
-            return row.name
+            return display.text(row.name)
         if col == 2:
             return label_of(Stage, row.stage, tr("（ケースなし）"))
         if col == 3:
-            due = format_wareki(row.next_action_on, short=True) if row.next_action_on else ""
-            return f"⚠{due}" if due and self._overdue(row) else due
+            due = display.wareki(row.next_action_on, short=True)
+            return f"⚠{due}" if due and self._overdue(row) and not due.startswith(display.ODD) else due
         if col == 4:
-            return format_wareki(row.last_contact_at[:10], short=True) if row.last_contact_at else ""
+            return display.wareki(row.last_contact_at, short=True)
         if col == 5:
             return "".join(tr(FIELD_SHORT[c]) for c in FIELD_COLUMNS if row.has_field(c))
         if col == 6:
@@ -133,10 +133,10 @@ class HouseholdListModel(QAbstractTableModel):
         stages = {stage.value: n for n, stage in enumerate(Stage)}
         keys = {
             0: lambda r: (r.lead_staff_id != self.me,),
-            1: lambda r: (r.kana or r.name,),
+            1: lambda r: (display.text(r.kana or r.name),),
             2: lambda r: (stages.get(r.stage or "", -1),),
-            3: lambda r: (r.next_action_on is None, r.next_action_on or ""),
-            4: lambda r: (r.last_contact_at is None, r.last_contact_at or ""),
+            3: lambda r: (r.next_action_on is None, display.order_key(r.next_action_on)),
+            4: lambda r: (r.last_contact_at is None, display.order_key(r.last_contact_at)),
             5: lambda r: (r.field_mask,),
             6: lambda r: (r.address or "",),
             7: lambda r: (self.stations.get(r.station_id or "", ""),),

@@ -10,9 +10,9 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidgetItem
 
+from app import display
 from app.model import Person
 from app.vocab import Field
-from forms.wareki import format_wareki
 from ui.desktop.i18n import label, tr
 from ui.desktop.widgets.rich_list import HTML_ROLE, INDENT_ROLE, RichList
 
@@ -23,16 +23,16 @@ MAX_HEIGHT = 260
 def _lines(person: Person, today: dt.date) -> tuple[str, str]:
     """(first line, second line) as plain text, the name first and whole."""
     age = person.age_on(today)
-    head = "　".join(x for x in (person.name, person.relation or "", tr("{n}歳").format(n=age) if age is not None else "") if x)
-    born = f"{format_wareki(person.birth_date)}（{person.birth_date}）" if person.birth_date else ""
+    head = "　".join(x for x in (display.text(person.name), display.text(person.relation), tr("{n}歳").format(n=age) if age is not None else "") if x)
+    born = display.both(person.birth_date)
     fields = "・".join(label(f) for f in Field if getattr(person, f.value, 0))
-    return head, "　".join(x for x in (person.kana or "", born, fields) if x)
+    return head, "　".join(x for x in (display.text(person.kana), born, fields) if x)
 
 
 def _html(person: Person, today: dt.date) -> str:
     head, second = _lines(person, today)
-    rest = head[len(person.name):]
-    out = f"<b>{html.escape(person.name)}</b>{html.escape(rest)}"
+    name = display.text(person.name)
+    out = f"<b>{html.escape(name)}</b>{html.escape(head[len(name):])}"
     return out + (f"<br><span style='color:#555'>{html.escape(second)}</span>" if second else "")
 
 

@@ -8,8 +8,8 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidgetItem
 
+from app import display
 from app.services.search import SearchResult
-from forms.wareki import format_wareki
 from ui.desktop.i18n import tr
 from ui.desktop.widgets.rich_list import HTML_ROLE, INDENT_ROLE, RichList
 
@@ -23,7 +23,7 @@ def _marked(result: SearchResult) -> str:
         out.append(f"<b style='background:#fff3b0'>{html.escape(result.snippet[start:end])}</b>")
         last = end
     out.append(html.escape(result.snippet[last:]))
-    when = format_wareki(result.at[:10], short=True) if result.at else ""
+    when = display.wareki(result.at, short=True)
     head = f"<span style='color:#555'>{html.escape(result.kind_label)}</span>　<b>{html.escape(result.heading)}</b>"
     if when:
         head += f"　<span style='color:#555'>{when}</span>"

@@ -8,8 +8,8 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidgetItem
 
+from app import display
 from app.services.timeline import TimelineItem
-from forms.wareki import format_wareki
 from ui.desktop.i18n import N_, tr
 from ui.desktop.widgets.rich_list import HTML_ROLE, INDENT_ROLE, RichList
 
@@ -22,11 +22,8 @@ AMENDABLE = ("contact", "note")
 CORRECTION_INDENT = 28
 
 
-def when(at: str) -> str:
-    if not at:
-        return ""
-    text = format_wareki(at[:10], short=True)
-    return f"{text} {at[11:16]}" if len(at) > 16 and at[10] == "T" else text
+def when(at) -> str:
+    return display.moment(at)
 
 
 def _kind(entry: TimelineItem) -> str:

@@ -6,6 +6,8 @@ the head wrap under the name instead of pushing the window wider than the screen
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
@@ -15,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import display
 from app.services.household_view import HouseholdView, open_household
 from app.session import Session
-from forms.wareki import format_wareki
 from ui.desktop import runner
 from ui.desktop.forms.form_list import HouseholdForms
 from ui.desktop.households.case_panel import CasePanel
@@ -191,16 +193,15 @@ class HouseholdViewPage(QWidget):
             return
         self.view = view
         h = view.household
-        kana = f"<span style='color:#555'>（{h.kana}）</span>" if h.kana else ""
-        self.title.setText(f"<span style='font-size:16pt; font-weight:bold'>{h.name}</span> {kana}")
-        parts = [h.address or "", h.phone or "", tr("ステーション: {s}").format(s=view.station_name or "—"),
+        kana = f"<span style='color:#555'>（{html.escape(display.text(h.kana))}）</span>" if h.kana else ""
+        self.title.setText(f"<span style='font-size:16pt; font-weight:bold'>{html.escape(display.text(h.name))}</span> {kana}")
+        parts = [display.text(h.address), display.text(h.phone), tr("ステーション: {s}").format(s=view.station_name or "—"),
                  tr("担当: {s}").format(s=view.lead_staff_name or "—")]
         if h.source_id:  # the number it had in the list it was imported from
             parts.append(tr("元の番号: {n}（{s}）").format(n=h.source_id, s=h.source or ""))
         line = "　".join(p for p in parts if p)
         if h.next_action or h.next_action_on:
-            due = format_wareki(h.next_action_on) if h.next_action_on else ""
-            line += "\n" + tr("次回: {a} {d}").format(a=h.next_action or "", d=due)
+            line += "\n" + tr("次回: {a} {d}").format(a=display.text(h.next_action), d=display.wareki(h.next_action_on))
         self.details.setText(line)
         self.members.show_persons(view.persons)
         self.case_panel.show_view(view)
