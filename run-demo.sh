@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . packaging/system-packages.sh
-install_system_packages fonts-ipaexfont-gothic "${VENV_PACKAGES[@]}" "${QT_PACKAGES[@]}"
+install_system_packages "${DESKTOP_PACKAGES[@]}"
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e .
+# The server extra too: the README's sync walkthrough runs yorisoi-server on this machine.
+.venv/bin/python -m pip install -q -e '.[server]'
 export YORISOI_PASSPHRASE="${YORISOI_PASSPHRASE:-yorisoi-demo}"
 .venv/bin/yorisoi demo --profile demo-profile --households "${DEMO_HOUSEHOLDS:-300}"
 echo "パスフレーズ / passphrase: ${YORISOI_PASSPHRASE}"

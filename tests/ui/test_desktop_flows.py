@@ -224,3 +224,23 @@ def test_background_tasks_reuse_one_connection_per_worker_thread(qtbot, window):
         qtbot.waitUntil(lambda row=row: window.view_page.household_id == row.id, timeout=5000)
     # The UI thread and at most two workers: no connection (and its page cache) per task.
     assert window.session.store.open_connections <= 3
+
+
+def test_a_missing_gaiji_font_is_said_once(qtbot, window, monkeypatch):
+    from ui.desktop import fonts
+
+    monkeypatch.setattr(fonts, "has_gaiji_font", lambda: False)  # this machine has IPAmj: take it away
+    window.message.hide()
+    window.check_gaiji_font()
+    assert window.message.isVisible() and "IPAmj明朝" in window.message.text.text() and "𠮷" in window.message.text.text()
+    window.message.hide()
+    window.check_gaiji_font()
+    assert not window.message.isVisible()  # once
+
+
+def test_the_gaiji_font_is_found_when_installed(qtbot, window):
+    from pathlib import Path
+
+    from ui.desktop import fonts
+
+    assert fonts.has_gaiji_font() == Path("/usr/share/fonts/truetype/ipamj/ipamjm.ttf").exists()

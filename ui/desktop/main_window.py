@@ -30,6 +30,7 @@ from ui.desktop.sync_controller import SyncController
 from ui.desktop.widgets.message_bar import MessageBar
 
 STATUS_REFRESH_MS = 15_000
+GAIJI_NOTICE_KEY = "gaiji_font_notice_shown"
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.status.refresh()
         self.resize(1366, 768)
         self.sync.start()
+        QTimer.singleShot(0, self.check_gaiji_font)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -113,6 +115,19 @@ class MainWindow(QMainWindow):
         total = self.split.width()
         list_width = max(self.list_page.minimumSizeHint().width(), int(total * 0.4))
         self.split.setSizes([list_width, max(0, total - list_width)])
+
+    def check_gaiji_font(self) -> None:
+        """Say once (per profile), plainly, when no font draws 外字 such as 𠮷: names would show a
+        box. Checked after the window shows, so it costs the start nothing."""
+        from ui.desktop import fonts
+
+        if self.session.setting(GAIJI_NOTICE_KEY) == "1" or fonts.has_gaiji_font():
+            return
+        self.session.set_setting(GAIJI_NOTICE_KEY, "1")
+        self.message.show_message(tr(
+            "外字のフォント（IPAmj明朝）が入っていないため、𠮷 などの外字が「□」で表示されます。"
+            "記録の内容は正しく保存されています。Linux では fonts-ipamj-mincho を、Windows では"
+            " IPAmj明朝（文字情報基盤）を入れてください（この案内は一度だけ表示します）。"), "info")
 
     # -- menus ----------------------------------------------------------------------------
 
