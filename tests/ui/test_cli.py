@@ -149,3 +149,25 @@ def test_passwd_changes_the_passphrase(tmp_path):
 def test_unknown_options_are_explained_in_japanese():
     result = yorisoi("search", "--no-such-flag")
     assert result.code == 2 and "指定が正しくありません" in result.err
+
+
+def test_a_profile_folder_that_is_not_one_is_refused_and_not_created(tmp_path):
+    typo = tmp_path / "profiel"
+    for args in (["search", "--profile", str(typo), "山田"], ["sync-status", "--profile", str(typo)],
+                 ["--profile", str(typo)]):
+        result = yorisoi(*args)
+        assert result.code == 2 and "プロファイルのフォルダではありません" in result.err, args
+        assert not typo.exists()
+    assert yorisoi("init", "--profile", str(typo)).code == 0 and typo.exists()
+
+
+def test_help_and_argparse_errors_are_in_japanese(tmp_path):
+    shown = yorisoi("--help")
+    assert shown.code == 0 and "使い方: yorisoi" in shown.out and "この説明を表示して終わる" in shown.out
+    assert "usage" not in shown.out and "show this help" not in shown.out and "options:" not in shown.out
+    missing = yorisoi("import")
+    assert missing.code == 2 and "次の指定が必要です: FILE.jsonl" in missing.err and "required" not in missing.err
+    wrong = yorisoi("export-pdf", "--household", "x", "--form", "9-9")
+    assert wrong.code == 2 and "'9-9' は選べません" in wrong.err
+    unknown = yorisoi("search", "山田", "--colour")
+    assert unknown.code == 2 and "知らない引数があります: --colour" in unknown.err

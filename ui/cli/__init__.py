@@ -15,9 +15,19 @@ from ui.cli.parser import build_parser
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+# Commands that make the profile they name; every other --profile must name one already.
+MAKE_PROFILE = ("init", "demo")
+
+
 def run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    folder = getattr(args, "profile", None)
+    if folder and args.command not in MAKE_PROFILE and not _is_profile(folder):
+        # A typo must not create a folder (the log would) nor open an empty start dialog.
+        print(f"yorisoi: 「{folder}」はプロファイルのフォルダではありません。フォルダ名を確かめてください"
+              f"（新しく作るには: yorisoi init --profile {folder}）。", file=sys.stderr)
+        return EXIT_REFUSED
     if getattr(args, "handler", None) is None:
         from ui.cli.commands_window import open_window
 
@@ -35,3 +45,11 @@ def run(argv: list[str]) -> int:
         from ui.cli.report import fail
 
         return fail(exc)
+
+
+def _is_profile(folder: str) -> bool:
+    from pathlib import Path
+
+    from app import profiles
+
+    return profiles.exists(Path(folder))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ui.cli import commands_data, commands_forms, commands_profile, commands_sync
+from ui.cli import argparse_ja, commands_data, commands_forms, commands_profile, commands_sync
+
+argparse_ja.install()  # argparse's own words (usage, --help, its errors) in Japanese
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,9 +22,10 @@ def _profile(p: argparse.ArgumentParser, *, nested: bool = False) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="yorisoi", description="寄り添い — 重層的支援体制整備事業のためのオフライン対応デスクトップアプリ")
+    parser = _Parser(prog="yorisoi", description="寄り添い — 重層的支援体制整備事業のためのオフライン対応デスクトップアプリ",
+                     epilog="コマンドを付けずに実行すると画面（ウィンドウ）が開きます。各コマンドの説明: yorisoi コマンド --help")
     _profile(parser)
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, title="コマンド", metavar="コマンド")
 
     p = sub.add_parser("init", help="新しいプロファイルを作る")
     _profile(p)
@@ -53,8 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="世帯・接触記録・記録を検索する")
     _profile(p)
-    p.add_argument("query", nargs="+")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("query", nargs="+", metavar="語", help="探す語（いくつでも。すべてを含むものを探します）")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="表示する件数（既定 50）")
     p.set_defaults(handler=commands_data.search)
 
     p = sub.add_parser("check", help="プロファイルの整合性を確かめる")

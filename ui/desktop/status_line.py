@@ -63,7 +63,9 @@ class StatusLine:
         status = self.session.sync.status()
         self.connection.setText(self._connection_text(status))
         self.connection.setToolTip(describe(self._error) if self._error else "")
-        self.pending.setText(tr("未送信の変更: {n}件").format(n=status.pending_changes))
+        # Not enrolled: nothing is ever sent, so a count of "changes to send" would mislead.
+        self.pending.setText(tr("未送信の変更: {n}件").format(n=status.pending_changes) if status.enrolled else "")
+        self.pending.setVisible(status.enrolled)
         self.flags.setText(tr("要確認: {n}件").format(n=status.open_flags) if status.open_flags else "")
         self.flags.setVisible(bool(status.open_flags))
         self.last_sync.setText(tr("最終同期: {t}").format(t=_when(status.last_sync_ms) or tr("なし")))
