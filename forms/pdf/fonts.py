@@ -21,7 +21,15 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+
+def _bundled(name: str) -> tuple[str, ...]:
+    """A font shipped beside a bundled program (packaging/build.sh puts them in fonts/)."""
+    base = getattr(sys, "_MEIPASS", None)
+    return (str(Path(base) / "fonts" / name),) if base else ()
+
+
 MAIN_CANDIDATES = (
+    *_bundled("ipaexg.ttf"),
     "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",  # Debian keeps these .ttf under opentype/
     "/usr/share/fonts/truetype/ipaexfont-gothic/ipaexg.ttf",
     "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
@@ -32,6 +40,7 @@ MAIN_CANDIDATES = (
     "/System/Library/Fonts/Supplemental/Osaka.ttf",
 )
 FALLBACK_CANDIDATES = (
+    *_bundled("ipamjm.ttf"),
     "/usr/share/fonts/truetype/ipamj/ipamjm.ttf",
     "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
     "/usr/share/fonts/truetype/ancient-scripts/Symbola.ttf",

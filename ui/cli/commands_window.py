@@ -26,3 +26,19 @@ def open_window(args) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def check_install(args) -> int:
+    """Open the window on a profile, wait for the list, print a PDF, close (ui/desktop/selfcheck.py)."""
+    from pathlib import Path
+
+    from ui.cli import passphrase
+    from ui.cli.session import folder_of
+
+    secret = passphrase.read()
+    try:
+        from ui.desktop import selfcheck
+    except ImportError as exc:
+        print(f"yorisoi: 画面を開けません（{exc.name or 'PySide6'} がありません）。", file=sys.stderr)
+        return 1
+    return selfcheck.run(folder_of(args), secret, Path(args.pdf))

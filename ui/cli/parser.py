@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ui.cli import argparse_ja, commands_data, commands_forms, commands_profile, commands_sync
+from ui.cli import argparse_ja, commands_data, commands_forms, commands_profile, commands_sync, commands_window
 
 argparse_ja.install()  # argparse's own words (usage, --help, its errors) in Japanese
 
@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="出力する PDF（既定: 様式-世帯ID.pdf）")
     p.add_argument("--forms", metavar="DIR", help="市独自の様式定義のフォルダ（設定 forms_dir より優先）")
     p.set_defaults(handler=commands_forms.export_pdf)
+
+    p = sub.add_parser("check-install", help="動作確認: 画面を開いて一覧を表示し、PDF を1枚作って閉じる（導入後に）")
+    _profile(p)
+    p.add_argument("--pdf", required=True, metavar="FILE", help="作る PDF（最初の世帯の支援経過記録）")
+    p.set_defaults(handler=commands_window.check_install)
 
     p = sub.add_parser("forms-check", help="様式定義のフォルダを検査する（誤りはファイル名と行番号つきで表示）")
     p.add_argument("folder", metavar="DIR")
