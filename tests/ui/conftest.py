@@ -34,3 +34,12 @@ def open_first(qtbot, window, predicate=lambda row: True):
     qtbot.waitUntil(lambda: window.view_page.household_id == row.id, timeout=5000)
     settle(qtbot)
     return row
+
+
+@pytest.fixture
+def household_case(session, household):
+    """The household of tests/conftest.py with a case at intake, led by an agency."""
+    h, principal = household
+    agency = session.directory.add_agency("みその市地域包括支援センター", "地域包括支援センター")
+    session.cases.open_case(h.id, principal_id=principal.id, lead_agency_id=agency.id, opened_on="2025-04-01")
+    return h, principal, agency

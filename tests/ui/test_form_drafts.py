@@ -14,14 +14,6 @@ from storage import changes
 from ui.desktop.forms import FormScreen, HouseholdForms
 
 
-@pytest.fixture
-def household_case(session, household):
-    h, principal = household
-    agency = session.directory.add_agency("みその市地域包括支援センター", "地域包括支援センター")
-    session.cases.open_case(h.id, principal_id=principal.id, lead_agency_id=agency.id, opened_on="2025-04-01")
-    return h, principal, agency
-
-
 def pending(session) -> int:
     return changes.count_pending(session.store.connection())
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
@@ -22,14 +21,6 @@ def type_text(widget, text: str) -> None:
     widget.setFocus()
     for ch in text:
         QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, ch))
-
-
-@pytest.fixture
-def household_case(session, household):
-    h, principal = household
-    agency = session.directory.add_agency("みその市地域包括支援センター", "地域包括支援センター")
-    session.cases.open_case(h.id, principal_id=principal.id, lead_agency_id=agency.id, opened_on="2025-04-01")
-    return h, principal, agency
 
 
 def test_typing_japanese_and_completing_shows_a_message_per_missing_field(qtbot, session, household_case):

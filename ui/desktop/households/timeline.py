@@ -24,8 +24,8 @@ KIND_COLOURS = {"contact": "#1a5fb4", "note": "#333333", "event": "#6b3fa0", "co
                 "form": "#8a5a00", "decision": "#b3261e"}
 AMENDABLE = ("contact", "note")
 CORRECTION_INDENT = 28
-SHORT_LINES = 4  # a body longer than this (in lines or characters) is folded
-SHORT_CHARS = 200
+SHORT_LINES = 3  # a body longer than this (in lines or characters) is folded
+SHORT_CHARS = 120
 
 
 def when(at) -> str:
