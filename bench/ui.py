@@ -15,6 +15,9 @@
                     results shown: what the search itself costs, p95
 * peak_rss_mb       peak memory of the window process after loading the list, searching and
                     opening twenty households
+
+`--households 100000` is a large city's office device; its targets are start ≤ 2 s, search
+p95 ≤ 150 ms, peak memory ≤ 400 MB.
 * open_household_p95_ms  opening a household (members, case, timeline) in the background
 
 The demo profile is built once and cached in bench/.cache (git-ignored).
@@ -60,6 +63,8 @@ def run_child(folder: Path, searches: int) -> tuple[float, dict]:
     for line in proc.stdout:
         if line.startswith("list-ready") and ready is None:
             ready = time.time() - started
+        elif line.startswith("list-complete"):
+            report["complete_s"] = time.time() - started
         elif line.startswith("{"):
             report = json.loads(line)
     errors = proc.stderr.read()
@@ -90,6 +95,7 @@ def main() -> None:
         "households": args.households,
         "start_to_list_s": round(median(starts), 3),
         "start_to_list_max_s": round(max(starts), 3),
+        "start_to_whole_list_s": round(median([r["complete_s"] for r in reports]), 3),
         "keystroke_to_results_p95_ms": round(p95(keystrokes), 1),
         "keystroke_to_results_median_ms": round(median(keystrokes), 1),
         "search_p95_ms": round(p95(searches), 1),
@@ -97,8 +103,9 @@ def main() -> None:
         "search_samples": len(searches),
         "open_household_p95_ms": round(p95(opens), 1),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in reports), 1),
-        "targets": {"start_to_list_s": 1.5, "keystroke_to_results_p95_ms": 100, "search_p95_ms": 100,
-                    "peak_rss_mb": 300},
+        "targets": ({"start_to_list_s": 1.5, "keystroke_to_results_p95_ms": 100, "search_p95_ms": 100,
+                     "peak_rss_mb": 300} if args.households <= 10_000 else
+                    {"start_to_list_s": 2.0, "search_p95_ms": 150, "peak_rss_mb": 400}),
         "typing_gap_ms": 60,
     })
 

@@ -137,5 +137,9 @@ class HouseholdService(Service):
         query = query or HouseholdQuery(me=self.session.me or None)
         return household_list.list_rows(self.store.connection(), query)
 
+    def first_rows(self, query: HouseholdQuery, size: int) -> list[HouseholdRow]:
+        """The first screen of `rows(query)`, quickly (the rest follows with `rows`)."""
+        return household_list.first_rows(self.store.connection(), query, size)
+
     def count(self, query: HouseholdQuery | None = None) -> int:
         return household_list.count(self.store.connection(), query or HouseholdQuery())

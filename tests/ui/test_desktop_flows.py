@@ -265,3 +265,20 @@ def test_a_long_note_shows_its_first_lines_and_the_whole_text_on_request(qtbot, 
     assert timeline.is_expanded(n) and "たたむ" in item.data(HTML_ROLE) and long_text[-30:] in item.data(HTML_ROLE)
     qtbot.keyClick(timeline, Qt.Key.Key_Space)
     assert not timeline.is_expanded(n) and item.data(HTML_ROLE) == short
+
+
+def test_the_list_shows_its_first_screen_then_the_whole_list(qtbot, window, monkeypatch):
+    from ui.desktop.households import list_page
+
+    monkeypatch.setattr(list_page, "FIRST_SCREEN", 10)
+    page = window.list_page
+    whole = len(page.model.rows)
+    seen = []
+    real = page._loaded
+    monkeypatch.setattr(page, "_loaded", lambda *a, **k: (seen.append((len(a[1]), k["complete"], page.count.text())),
+                                                           real(*a, **k)))
+    page.reload()
+    settle(qtbot)
+    assert seen[0][:2] == (10, False)  # the first screen, shown at once
+    assert seen[-1][:2] == (whole, True) and page.complete and len(page.model.rows) == whole
+    assert page.count.text().startswith(f"{whole}世帯（うち担当")

@@ -38,6 +38,7 @@ from ui.desktop.households.search_results import SearchResultsList
 from ui.desktop.i18n import N_, label, tr
 
 SEARCH_LIMIT = 100
+FIRST_SCREEN = 200  # households shown before the whole list has loaded
 SCOPES = (("first", N_("自分の担当を先に")), ("mine", N_("自分の担当のみ")))
 
 
@@ -70,6 +71,7 @@ class HouseholdListPage(QWidget):
         self._search_generation = 0  # one more for every change of the search text
         self.shown_search_generation = 0  # which text's results are on screen
         self._searching = False  # a search runs on a worker
+        self.complete = False  # the whole list (not only its first screen) is loaded
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -173,24 +175,41 @@ class HouseholdListPage(QWidget):
         )
 
     def reload(self) -> None:
+        """The first screen of households at once, then the whole list behind it (a city's
+        100,000 households take seconds to gather; the first screen, milliseconds)."""
         self._generation += 1
         generation = self._generation
         query = self.query()
         session = self.session
+        self.complete = False
 
-        def load():
-            return session.households.rows(query), session.directory.names("station")
+        def first():
+            return session.households.first_rows(query, FIRST_SCREEN), session.directory.names("station")
 
-        runner.run(load, lambda result: self._loaded(generation, *result), self.failed.emit)
+        def whole():
+            return session.households.rows(query)
 
-    def _loaded(self, generation: int, rows, stations: dict[str, str]) -> None:
+        def shown_first(result) -> None:
+            self._loaded(generation, *result, complete=False)
+            if generation == self._generation and len(result[0]) >= FIRST_SCREEN:
+                runner.run(whole, lambda rows: self._loaded(generation, rows, result[1], complete=True), self.failed.emit)
+
+        runner.run(first, shown_first, self.failed.emit)
+
+    def _loaded(self, generation: int, rows, stations: dict[str, str], *, complete: bool) -> None:
         if generation != self._generation:
             return  # a newer filter was chosen while this one loaded
+        if not complete and len(rows) < FIRST_SCREEN:
+            complete = True  # the first screen was all there is; the whole list will say the same
         selected = self.selected_id()
         self.model.set_rows(rows, stations)
         self.table.refit()
-        mine = sum(1 for r in rows if self.session.me and r.lead_staff_id == self.session.me)
-        self.count.setText(tr("{n}世帯（うち担当 {m}）").format(n=len(rows), m=mine))
+        if complete:
+            mine = sum(1 for r in rows if self.session.me and r.lead_staff_id == self.session.me)
+            self.count.setText(tr("{n}世帯（うち担当 {m}）").format(n=len(rows), m=mine))
+        else:
+            self.count.setText(tr("{n}世帯以上（読み込み中…）").format(n=len(rows)))
+        self.complete = complete
         if selected:
             self.select(selected)
 
