@@ -297,15 +297,26 @@ def fit_to_screen(window: QWidget, wanted: QSize | None = None, *, margin: int =
     return size
 
 
+class VerticalScroll(QScrollArea):
+    """Scrolls up and down only; never narrower than its content's narrowest, so nothing is
+    cut at the side (the content may gain rows after the area was made)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is not None:
+            bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            hint.setWidth(max(hint.width(), content.minimumSizeHint().width() + bar + 2 * self.frameWidth()))
+        return hint
+
+
 def scrolling(content: QWidget) -> QScrollArea:
     """A content widget in a vertical scroll area that never scrolls sideways: a tall dialog
     stays usable on a short screen."""
-    area = QScrollArea()
+    area = VerticalScroll()
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
     content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-    bar = area.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-    area.setMinimumWidth(min(content.minimumSizeHint().width() + bar + 2, 10_000))
     return area
