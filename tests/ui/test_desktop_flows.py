@@ -282,3 +282,25 @@ def test_the_list_shows_its_first_screen_then_the_whole_list(qtbot, window, monk
     assert seen[0][:2] == (10, False)  # the first screen, shown at once
     assert seen[-1][:2] == (whole, True) and page.complete and len(page.model.rows) == whole
     assert page.count.text().startswith(f"{whole}世帯（うち担当")
+
+
+def test_typing_on_while_a_search_runs_drops_the_stale_answer(qtbot, window):
+    page = window.list_page
+    asked, shown = [], []
+    real_find = window.session.search.find
+
+    def find(text, **kw):  # the real search, noted
+        asked.append(text)
+        return real_find(text, **kw)
+
+    window.session.search.find = find
+    real_show = page.results.show_results
+    page.results.show_results = lambda results, total=None: (shown.append(page.search.text()),
+                                                              real_show(results, total))
+    type_text(page.search, "電話で")  # three keys at once: the first search runs while two more arrive
+    qtbot.waitUntil(lambda: page.shown_search_generation == page._search_generation, timeout=5000)
+    settle(qtbot)
+    assert asked[0] == "電" and asked[-1] == "電話で" and len(asked) < 3  # 電話 was never searched
+    assert shown == ["電話で"]  # the answer for 電 arrived stale and was dropped
+    result = page.results.current_result()
+    assert result is not None and "電話で" in result.snippet
