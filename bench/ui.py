@@ -66,7 +66,7 @@ def run_child(folder: Path, searches: int) -> tuple[float, dict]:
         elif line.startswith("list-complete"):
             report["complete_s"] = time.time() - started
         elif line.startswith("{"):
-            report = json.loads(line)
+            report.update(json.loads(line))
     errors = proc.stderr.read()
     proc.wait(timeout=300)
     if proc.returncode != 0 or ready is None:

@@ -239,13 +239,15 @@ def _matching(conn, query: str, entities: tuple[str, ...] | None, columns: str) 
     return sql, params
 
 
-def snippet(text: str, query: str, width: int = 40) -> tuple[str, list[tuple[int, int]]]:
+def snippet(text: str, query: str, width: int = 40, *, terms: list[str] | None = None) -> tuple[str, list[tuple[int, int]]]:
     """A window of ``text`` around the first match, and the match spans inside it.
 
     Matching is done on folded text character by character, which keeps positions aligned
     for everything but the rare sequences NFKC merges."""
-    terms = terms_of(query)
-    folded = "".join(fold(ch)[:1] or ch for ch in text)
+    terms = terms_of(query) if terms is None else terms
+    folded = fold(text)
+    if len(folded) != len(text):  # NFKC merged or split something (ｶﾞ, ㈱): fold char by char
+        folded = "".join(fold(ch)[:1] or ch for ch in text)
     spans = []
     for term in terms:
         at = folded.find(term)

@@ -99,9 +99,24 @@ class SearchService(Service):
         except AppError:  # a city set that cannot load: fall back to the strings that are not codes
             return [v for v in answers.values() if isinstance(v, str) and not _looks_coded(v)]
         parts: list[str] = []
-        for f in definition.fields():
-            parts.extend(_human(f, answers.get(f.id)))
+        for f in _worded_fields(definition):
+            value = answers.get(f.id)
+            if value is not None and value != "":
+                parts.extend(_human(f, value))
         return parts
+
+
+_WORDED: dict[int, tuple[object, tuple[FieldDef, ...]]] = {}
+
+
+def _worded_fields(definition) -> tuple[FieldDef, ...]:
+    """The fields of a definition that can hold words (text, choices, tables), once per definition
+    (the cache holds the definition itself, so its id is not reused while cached)."""
+    cached = _WORDED.get(id(definition))
+    if cached is None or cached[0] is not definition:
+        fields = tuple(f for f in definition.fields() if f.is_table or f.type in (*_HUMAN_TYPES, "choice", "multichoice"))
+        cached = _WORDED[id(definition)] = (definition, fields)
+    return cached[1]
 
 
 def _human(f: FieldDef, value) -> list[str]:
@@ -122,9 +137,10 @@ def _looks_coded(text: str) -> bool:
 
 
 def _matched_part(parts: list[str], query: str) -> tuple[str, list[tuple[int, int]]]:
+    terms = search.terms_of(query)
     for part in parts:
-        snippet, spans = search.snippet(part, query)
+        snippet, spans = search.snippet(part, query, terms=terms)
         if spans:
             return snippet, spans
-    return search.snippet(parts[0], query) if parts else ("", [])
+    return search.snippet(parts[0], query, terms=terms) if parts else ("", [])
 
