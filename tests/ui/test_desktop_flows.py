@@ -304,3 +304,20 @@ def test_typing_on_while_a_search_runs_drops_the_stale_answer(qtbot, window):
     assert shown == ["電話で"]  # the answer for 電 arrived stale and was dropped
     result = page.results.current_result()
     assert result is not None and "電話で" in result.snippet
+
+
+def test_how_many_more_hits_is_counted_once_typing_pauses(qtbot, window, monkeypatch):
+    from ui.desktop.households import list_page
+
+    monkeypatch.setattr(list_page, "SEARCH_LIMIT", 5)
+    page = window.list_page
+    type_text(page.search, "電話")
+    qtbot.waitUntil(lambda: page.shown_search_generation == page._search_generation
+                    and page.stack.currentWidget() is page.results, timeout=5000)
+
+    def notes():
+        return [page.results.item(i).text() for i in range(page.results.count()) if page.results.result_at(i) is None]
+
+    assert page.results.count() == 5 and notes() == []  # the hits first, no count while typing
+    qtbot.waitUntil(lambda: bool(notes()), timeout=3000)
+    assert notes()[0].startswith("ほかに ") and page.results.count() == 6

@@ -6,13 +6,14 @@ running; while one runs, further keystrokes only mark the text as changed, and w
 search ends its (stale) answer is dropped and the latest text is searched. So the answer to
 the last keystroke comes after at most the rest of one search plus its own, and no queue of
 searches builds up. When the hits are cut at SEARCH_LIMIT, how many more there are is counted
-afterwards, so the first hits are not kept waiting for the count."""
+once typing pauses (COUNT_AFTER_MS): counting every match of 電 costs more than finding its
+newest hundred, and must not hold up the next keystroke's search."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +39,7 @@ from ui.desktop.households.search_results import SearchResultsList
 from ui.desktop.i18n import N_, label, tr
 
 SEARCH_LIMIT = 100
+COUNT_AFTER_MS = 400  # the count of further hits waits for a pause in typing
 FIRST_SCREEN = 200  # households shown before the whole list has loaded
 SCOPES = (("first", N_("自分の担当を先に")), ("mine", N_("自分の担当のみ")))
 
@@ -132,6 +134,11 @@ class HouseholdListPage(QWidget):
         layout.addWidget(self.stack, 1)
 
         self.search.textChanged.connect(lambda _: self.search_now())
+        self._to_count = (0, "", 0)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_AFTER_MS)
+        self._count_timer.timeout.connect(self._count)
         self.search.returnPressed.connect(self._enter_from_search)
         for combo in (self.scope, self.stage, self.field, self.station):
             combo.currentIndexChanged.connect(self.reload)
@@ -264,14 +271,21 @@ class HouseholdListPage(QWidget):
         self.results.blockSignals(False)
         self.stack.setCurrentWidget(self.results)
         self.shown_search_generation = generation
-        if cut:
-            session = self.session
-            runner.run(lambda: session.search.count(text), lambda total: self._counted(generation, results, total),
-                       self.failed.emit)
+        if cut:  # how many more: counted once typing pauses (a count of 電 costs more than its hits)
+            self._to_count = (generation, text, len(results))
+            self._count_timer.start()
 
-    def _counted(self, generation: int, results, total: int) -> None:
+    def _count(self) -> None:
+        generation, text, shown = self._to_count
+        if generation != self._search_generation or self._searching:
+            return
+        session = self.session
+        runner.run(lambda: session.search.count(text), lambda total: self._counted(generation, shown, total),
+                   self.failed.emit)
+
+    def _counted(self, generation: int, shown: int, total: int) -> None:
         if generation == self._search_generation and not self._searching:
-            self.results.show_more(len(results), total)
+            self.results.show_more(shown, total)
 
     def _enter_from_search(self) -> None:
         if self.stack.currentWidget() is self.results:

@@ -17,10 +17,18 @@ INDENT_ROLE = Qt.ItemDataRole.UserRole + 7
 PADDING = 6
 
 
+HEIGHTS_KEPT = 4000  # measured item heights kept; the cache is emptied past this
+
+
 class RichTextDelegate(QStyledItemDelegate):
+    """Draws an item's rich text. Measuring means laying the text out, and Qt asks an item's
+    size several times per layout: heights are kept per (text, width, font), so showing a
+    hundred search hits lays each out once."""
+
     def __init__(self, view: QListWidget) -> None:
         super().__init__(view)
         self.view = view
+        self._heights: dict[tuple[str, int, str], int] = {}
 
     def _document(self, option, index, width: int) -> QTextDocument:
         doc = QTextDocument()
@@ -53,8 +61,14 @@ class RichTextDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt's name
-        doc = self._document(option, index, self._width(index))
-        return QSize(self.view.viewport().width(), int(doc.size().height()) + PADDING)
+        width = self._width(index)
+        key = (index.data(HTML_ROLE) or "", width, option.font.key())
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > HEIGHTS_KEPT:
+                self._heights.clear()
+            height = self._heights[key] = int(self._document(option, index, width).size().height()) + PADDING
+        return QSize(self.view.viewport().width(), height)
 
 
 class RichList(QListWidget):
@@ -64,6 +78,9 @@ class RichList(QListWidget):
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
         self.setResizeMode(QListView.ResizeMode.Adjust)
+        # Lay items out a screenful at a time: the first hits show before the hundredth is measured.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(25)
         self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # A scroll bar that comes and goes would change the width after heights were measured.
