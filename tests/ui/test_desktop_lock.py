@@ -96,3 +96,11 @@ def test_a_form_being_filled_is_hidden_by_the_lock_and_keeps_its_input(qtbot, wi
     window.lock_screen.try_unlock()
     qtbot.waitUntil(lambda: not window.idle.locked, timeout=5000)
     assert screen.isVisible() and editor.value() == "様式の入力途中"
+
+
+def test_a_search_answer_that_arrives_after_the_lock_fills_nothing(qtbot, window):
+    page = window.list_page
+    type_text(page.search, "電話")  # a search is on its way
+    window.lock("idle")
+    settle(qtbot)
+    assert page.search.text() == "" and page.results.count() == 0 and page.model.rowCount() == 0

@@ -316,6 +316,7 @@ class MainWindow(QMainWindow):
             widget.hide()
             self._hidden_on_lock.append(widget)
         self.view_page.clear()
+        self.list_page.cancel_search()
         self.list_page.model.set_rows([], {})
         self.list_page.results.clear()
         self.message.hide()

@@ -5,9 +5,10 @@ Search as you type waits for no pause: a keystroke starts a search at once when 
 running; while one runs, further keystrokes only mark the text as changed, and when the running
 search ends its (stale) answer is dropped and the latest text is searched. So the answer to
 the last keystroke comes after at most the rest of one search plus its own, and no queue of
-searches builds up. When the hits are cut at SEARCH_LIMIT, how many more there are is counted
-once typing pauses (COUNT_AFTER_MS): counting every match of 電 costs more than finding its
-newest hundred, and must not hold up the next keystroke's search."""
+searches builds up. A keystroke's search brings the newest FIRST_HITS hits (a screenful and
+more); once typing pauses (COUNT_AFTER_MS) the list grows to SEARCH_LIMIT and says how many
+more there are: counting every match of 電 costs more than finding its newest hits, and must
+not hold up the next keystroke's search."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.session import Session
 from app.vocab import Field, Stage
@@ -39,7 +41,8 @@ from ui.desktop.households.search_results import SearchResultsList
 from ui.desktop.i18n import N_, label, tr
 
 SEARCH_LIMIT = 100
-COUNT_AFTER_MS = 400  # the count of further hits waits for a pause in typing
+FIRST_HITS = 40  # shown at once; the rest up to SEARCH_LIMIT, and the count, once typing pauses
+COUNT_AFTER_MS = 400
 FIRST_SCREEN = 200  # households shown before the whole list has loaded
 SCOPES = (("first", N_("自分の担当を先に")), ("mine", N_("自分の担当のみ")))
 
@@ -238,6 +241,15 @@ class HouseholdListPage(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    def cancel_search(self) -> None:
+        """Forget the search (the lock): the text typed goes, and every answer still on its way
+        is dropped, so nothing fills the list behind the lock screen."""
+        self._search_generation += 1
+        self._count_timer.stop()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+
     def search_now(self) -> None:
         """The text changed: search it as soon as no other search runs."""
         self._search_generation += 1
@@ -253,7 +265,8 @@ class HouseholdListPage(QWidget):
             return
         self._searching = True
         session = self.session
-        runner.run(lambda: session.search.find(text, limit=SEARCH_LIMIT),
+        first = min(FIRST_HITS, SEARCH_LIMIT)
+        runner.run(lambda: session.search.find(text, limit=first),
                    lambda results: self._searched(generation, text, results), self._search_failed)
 
     def _search_failed(self, exc) -> None:
@@ -262,30 +275,41 @@ class HouseholdListPage(QWidget):
 
     def _searched(self, generation: int, text: str, results) -> None:
         self._searching = False
+        if not isValid(self.results):
+            return
         if generation != self._search_generation:
             self._start_search()  # typed on meanwhile: this answer is stale, search the latest
             return
-        cut = len(results) >= SEARCH_LIMIT
         self.results.blockSignals(True)
         self.results.show_results(results, None)
         self.results.blockSignals(False)
         self.stack.setCurrentWidget(self.results)
         self.shown_search_generation = generation
-        if cut:  # how many more: counted once typing pauses (a count of 電 costs more than its hits)
+        if len(results) >= min(FIRST_HITS, SEARCH_LIMIT):  # more hits and their count, once typing pauses
             self._to_count = (generation, text, len(results))
             self._count_timer.start()
 
     def _count(self) -> None:
-        generation, text, shown = self._to_count
+        """The rest of the hits (up to SEARCH_LIMIT) and how many there are in all."""
+        generation, text, _shown = self._to_count
         if generation != self._search_generation or self._searching:
             return
         session = self.session
-        runner.run(lambda: session.search.count(text), lambda total: self._counted(generation, shown, total),
-                   self.failed.emit)
 
-    def _counted(self, generation: int, shown: int, total: int) -> None:
-        if generation == self._search_generation and not self._searching:
-            self.results.show_more(shown, total)
+        def more():
+            results = session.search.find(text, limit=SEARCH_LIMIT)
+            return results, session.search.count(text) if len(results) >= SEARCH_LIMIT else len(results)
+
+        runner.run(more, lambda found: self._counted(generation, *found), self.failed.emit)
+
+    def _counted(self, generation: int, results, total: int) -> None:
+        if not isValid(self.results) or generation != self._search_generation or self._searching:
+            return  # typed on, locked, or the window is gone
+        row = self.results.currentRow()
+        self.results.blockSignals(True)
+        self.results.show_results(results, total)
+        self.results.setCurrentRow(max(0, row))
+        self.results.blockSignals(False)
 
     def _enter_from_search(self) -> None:
         if self.stack.currentWidget() is self.results:
