@@ -32,6 +32,7 @@ from sync.client.errors import (
     IntegrityFailure,
     NotEnrolled,
     ProtocolError,
+    ProtocolOld,
     ServerRefused,
     SyncError,
     Unreachable,
@@ -115,6 +116,8 @@ def describe_sync(exc: SyncError) -> str:
         return "この端末はまだ事務局に承認されていません。端末の指紋を事務局に伝え、承認を受けてから同期してください。"
     if isinstance(exc, DeviceRevoked):
         return "この端末の利用は事務局によって停止されています。事務局に連絡してください。"
+    if isinstance(exc, ProtocolOld):
+        return "このパソコンのyorisoiが古いため、中央ストアと同期できません。yorisoiを更新してください（記録はこの端末に保存されています）。"
     if isinstance(exc, CodeRejected):
         if exc.code == "code_expired":
             return "登録コードの有効期限が切れています。事務局に新しいコードを発行してもらってください。"

@@ -68,6 +68,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.common import emit, median
+from sync.protocol import PREFIX
 
 ROOT = Path(__file__).resolve().parents[1]
 POUCH_DIR = ROOT / "bench" / ".cache" / "pouchdb"
@@ -135,7 +136,7 @@ class Server:
         with httpx.Client(base_url=self.url, verify=ctx, timeout=5) as client:
             while True:
                 try:
-                    if client.get("/v1/health").status_code == 200:
+                    if client.get(f"{PREFIX}/health").status_code == 200:
                         return
                 except httpx.TransportError:
                     pass

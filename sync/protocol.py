@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-PROTOCOL = 1
-PREFIX = "/v1"
+PROTOCOL = 2
+PREFIX = f"/v{PROTOCOL}"
+# Paths of earlier versions, answered 426 `protocol_old` so an old device says "update" instead
+# of failing on whatever changed.
+OLD_PREFIXES = tuple(f"/v{n}" for n in range(1, PROTOCOL))
 
 # Identifiers chosen by devices (vault and envelope ids) and by the server (org, account,
 # device ids): lowercase base32 or hex, never anything a path or a log could misread. The
@@ -53,6 +56,7 @@ E_CODE_INVALID = "code_invalid"  # enrolment code unknown or already used (403)
 E_CODE_EXPIRED = "code_expired"  # (403)
 E_RATE_LIMITED = "rate_limited"  # (429)
 E_BAD_SIGNATURE = "bad_signature"  # a signature does not verify (400)
+E_PROTOCOL_OLD = "protocol_old"  # the device speaks an older protocol version: it must be updated (426)
 
 
 def _join(domain: str, *parts: str | int) -> bytes:

@@ -9,6 +9,7 @@
     └── ServerRefused        a 4xx answer, with the protocol's error code
         ├── DevicePending    the office has not approved this device yet
         ├── DeviceRevoked    the office revoked this device
+        ├── ProtocolOld      the store speaks a newer protocol: this yorisoi must be updated
         └── CodeRejected     an enrolment code that is unknown, used or expired
 """
 
@@ -59,6 +60,10 @@ class DevicePending(ServerRefused):
 
 
 class DeviceRevoked(ServerRefused):
+    pass
+
+
+class ProtocolOld(ServerRefused):
     pass
 
 

@@ -26,6 +26,7 @@ from sync.client.errors import (
     DevicePending,
     DeviceRevoked,
     ProtocolError,
+    ProtocolOld,
     ServerRefused,
     Unreachable,
 )
@@ -36,6 +37,7 @@ _REFUSALS = {
     protocol.E_DEVICE_REVOKED: DeviceRevoked,
     protocol.E_CODE_INVALID: CodeRejected,
     protocol.E_CODE_EXPIRED: CodeRejected,
+    protocol.E_PROTOCOL_OLD: ProtocolOld,
 }
 
 

@@ -29,12 +29,25 @@ def create_app(engine: Engine) -> FastAPI:
     errors.install(app)
     for module in (routes_enrol, routes_devices, routes_vaults, routes_keys, routes_log):
         app.include_router(module.router)
+    _refuse_old_versions(app)
     # JSON answers (the device list, a station's thousands of key copies) shrink by half with
     # gzip; envelopes (msgpack) are compressed ciphertext already, so they are left alone.
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6,
                        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, p.MSGPACK))
     app.add_middleware(RequestLog)
     return app
+
+
+def _refuse_old_versions(app: FastAPI) -> None:
+    """Any path of an earlier protocol version gets 426 `protocol_old`, whatever the method, so
+    an old device tells its user to update rather than misreading a changed answer."""
+    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+    for prefix in p.OLD_PREFIXES:
+        async def refuse(rest: str = "", _prefix: str = prefix):
+            return errors.error_response(
+                426, p.E_PROTOCOL_OLD,
+                f"protocol {_prefix[2:]} is no longer served; this store speaks protocol {p.PROTOCOL}: update the device")
+        app.add_api_route(prefix + "/{rest:path}", refuse, methods=methods, include_in_schema=False)
 
 
 def app_from_env() -> FastAPI:

@@ -55,7 +55,7 @@ class Device:
         return {"Authorization": f"Bearer {self.token}"}
 
     def enrol(self, code: str):
-        resp = self.client.post("/v1/enrol", json={"code": code, "device_name": self.name,
+        resp = self.client.post("/v2/enrol", json={"code": code, "device_name": self.name,
                                                    "box_public": b64(self.box_public),
                                                    "sign_public": b64(self.sign_public)})
         if resp.status_code == 200:
@@ -85,11 +85,11 @@ class Device:
     def register_vault(self, kind: str = "household", vault_id: str | None = None, extra: list[str] = ()):
         vault_id = vault_id or new_id()
         keys = [self.wrapped_key(r) for r in [self.id, "recovery", *extra]]
-        return vault_id, self.post("/v1/vaults", json={"id": vault_id, "kind": kind, "wrapped_keys": keys})
+        return vault_id, self.post("/v2/vaults", json={"id": vault_id, "kind": kind, "wrapped_keys": keys})
 
     def upload_key(self, vault_id: str, recipient: str, key_version: int = 1):
         item = {"vault_id": vault_id, **self.wrapped_key(recipient, key_version)}
-        return self.post("/v1/keys", json={"keys": [item]})
+        return self.post("/v2/keys", json={"keys": [item]})
 
     # --- the log -------------------------------------------------------------------
     def envelope(self, vault_id: str, kv: int = 1, env_id: str | None = None, body: bytes | None = None) -> dict:
@@ -102,11 +102,11 @@ class Device:
         return self.push_raw(msgpack.packb({"envelopes": envelopes}, use_bin_type=True))
 
     def push_raw(self, content: bytes):
-        return self.client.post("/v1/push", content=content, headers={**self.headers, "Content-Type": p.MSGPACK})
+        return self.client.post("/v2/push", content=content, headers={**self.headers, "Content-Type": p.MSGPACK})
 
     def pull(self, after: int = 0, limit: int | None = None) -> dict:
         params = {"after": after} | ({"limit": limit} if limit else {})
-        resp = self.get("/v1/pull", params=params)
+        resp = self.get("/v2/pull", params=params)
         assert resp.status_code == 200, resp.text
         assert resp.headers["content-type"] == p.MSGPACK
         return msgpack.unpackb(resp.content, raw=False)
@@ -121,7 +121,7 @@ class Device:
                 return items, after
 
     def backfill(self, vaults: list[dict], limit: int = 1000):
-        return self.post("/v1/backfill", json={"vaults": vaults, "limit": limit})
+        return self.post("/v2/backfill", json={"vaults": vaults, "limit": limit})
 
 
 @dataclass
@@ -149,7 +149,7 @@ class Org:
         code = admin.create_org(engine, name).code
         org.office = Device(client, name="事務局PC")
         assert org.office.enrol(code).status_code == 200
-        resp = org.office.post("/v1/org/keys", json=org.keys_request(org.office))
+        resp = org.office.post("/v2/org/keys", json=org.keys_request(org.office))
         assert resp.status_code == 200, resp.text
         return org
 
@@ -169,7 +169,7 @@ class Org:
         return device
 
     def approve(self, device: Device):
-        return self.office.post(f"/v1/devices/{device.id}/approve",
+        return self.office.post(f"/v2/devices/{device.id}/approve",
                                 json={"signature": b64(self.sign.sign(device.statement()))})
 
     def member(self, login: str, role: str = "worker", new_account: bool = True) -> Device:

@@ -21,8 +21,8 @@ def revoke(engine, device) -> None:
 def vault_calls(device, vault_id: str, login: str = "tanaka") -> dict:
     """Every vault-scoped call, made by `device` on `vault_id`."""
     return {
-        "members": lambda: device.get(f"/v1/vaults/{vault_id}/members"),
-        "add member": lambda: device.put(f"/v1/vaults/{vault_id}/members/{login}"),
+        "members": lambda: device.get(f"/v2/vaults/{vault_id}/members"),
+        "add member": lambda: device.put(f"/v2/vaults/{vault_id}/members/{login}"),
         "push": lambda: device.push([device.envelope(vault_id)]),
         "backfill": lambda: device.backfill([{"id": vault_id, "after": 0, "before": 10}]),
         "upload key": lambda: device.upload_key(vault_id, device.id),
@@ -33,12 +33,12 @@ def vault_calls(device, vault_id: str, login: str = "tanaka") -> dict:
 def every_call(device) -> list:
     vault_id = new_id()
     return [
-        device.get("/v1/me"), device.get("/v1/devices"), device.get("/v1/vaults"), device.get("/v1/keys"),
-        device.get("/v1/keys/needed"), device.get("/v1/keys/recovery", params={"vault_id": vault_id}),
-        device.get("/v1/pull"), device.push([]), device.backfill([]),
-        device.post("/v1/keys", json={"keys": []}), device.register_vault()[1],
-        device.post(f"/v1/devices/{vault_id}/approve", json={"signature": b64(bytes(64))}),
-        device.post("/v1/org/keys", json={}), *[call() for call in vault_calls(device, vault_id).values()],
+        device.get("/v2/me"), device.get("/v2/devices"), device.get("/v2/vaults"), device.get("/v2/keys"),
+        device.get("/v2/keys/needed"), device.get("/v2/keys/recovery", params={"vault_id": vault_id}),
+        device.get("/v2/pull"), device.push([]), device.backfill([]),
+        device.post("/v2/keys", json={"keys": []}), device.register_vault()[1],
+        device.post(f"/v2/devices/{vault_id}/approve", json={"signature": b64(bytes(64))}),
+        device.post("/v2/org/keys", json={}), *[call() for call in vault_calls(device, vault_id).values()],
     ]
 
 
@@ -46,7 +46,7 @@ def every_call(device) -> list:
                                     "Bearer " + "A" * 500, "bearer\x00x"])
 def test_missing_malformed_or_unknown_tokens_are_unauthorized(client, header):
     headers = {} if header is None else {"Authorization": header}
-    for method, path in [("GET", "/v1/me"), ("GET", "/v1/pull"), ("POST", "/v1/push"), ("GET", "/v1/devices")]:
+    for method, path in [("GET", "/v2/me"), ("GET", "/v2/pull"), ("POST", "/v2/push"), ("GET", "/v2/devices")]:
         resp = client.request(method, path, headers=headers)
         assert resp.status_code == 401 and resp.json()["error"] == p.E_UNAUTHORIZED, (header, path)
 
@@ -93,9 +93,9 @@ def test_vault_calls_on_a_vault_that_does_not_exist_are_not_found(org):
 def test_workers_are_forbidden_office_only_calls(org, worker):
     pending = org.enrol("suzuki")
     vault_id, _ = worker.register_vault()
-    for resp in [worker.post(f"/v1/devices/{pending.id}/approve", json={"signature": b64(bytes(64))}),
-                 worker.put(f"/v1/vaults/{vault_id}/members/office"),
-                 worker.get("/v1/keys/recovery", params={"vault_id": vault_id})]:
+    for resp in [worker.post(f"/v2/devices/{pending.id}/approve", json={"signature": b64(bytes(64))}),
+                 worker.put(f"/v2/vaults/{vault_id}/members/office"),
+                 worker.get("/v2/keys/recovery", params={"vault_id": vault_id})]:
         assert resp.status_code == 403 and resp.json()["error"] == p.E_FORBIDDEN
 
 
@@ -107,10 +107,10 @@ def test_a_removed_member_no_longer_pulls_pushes_or_receives_keys(org, worker, e
                                                        schema.vault_member.c.account_id == worker.account["id"])
                      .values(removed_ms=1))
     assert worker.pull_all()[0] == []
-    assert worker.get("/v1/keys").json()["keys"] == []
+    assert worker.get("/v2/keys").json()["keys"] == []
     assert worker.push([worker.envelope(vault_id)]).status_code == 403
     assert worker.backfill([{"id": vault_id, "after": 0, "before": 100}]).status_code == 403
-    readded = org.office.put(f"/v1/vaults/{vault_id}/members/tanaka").json()
+    readded = org.office.put(f"/v2/vaults/{vault_id}/members/tanaka").json()
     assert readded["added"] is True
     [grant] = worker.pull_all()[0]
     assert grant["seq"] == readded["granted_seq"] and grant["count"] == 1
@@ -120,12 +120,12 @@ def test_workers_see_revoked_devices_but_not_pending_ones(org, worker, engine):
     lost = org.member("suzuki")
     revoke(engine, lost)
     org.enrol("sato")
-    seen = {d["id"]: d["status"] for d in worker.get("/v1/devices").json()["devices"]}
+    seen = {d["id"]: d["status"] for d in worker.get("/v2/devices").json()["devices"]}
     assert seen == {org.office.id: "approved", worker.id: "approved", lost.id: "revoked"}
 
 
 def test_pull_answers_are_msgpack_and_errors_are_json(worker):
-    resp = worker.get("/v1/pull")
+    resp = worker.get("/v2/pull")
     assert resp.headers["content-type"] == p.MSGPACK and "items" in msgpack.unpackb(resp.content)
-    resp = worker.get("/v1/pull", params={"after": "x"})
+    resp = worker.get("/v2/pull", params={"after": "x"})
     assert resp.headers["content-type"].startswith("application/json") and resp.json()["error"] == p.E_BAD_REQUEST

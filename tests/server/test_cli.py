@@ -72,7 +72,7 @@ def test_add_user_as_office_and_new_accounts_join_shared_vaults(admin, org):
     status, out, _ = admin("add-user", "kobayashi", "--role", "office")
     assert status == 0 and "1 件" in out
     member = org.member("kobayashi", role="office", new_account=False)
-    assert vault_id in {v["id"] for v in member.get("/v1/vaults").json()["vaults"]}
+    assert vault_id in {v["id"] for v in member.get("/v2/vaults").json()["vaults"]}
 
 
 @pytest.mark.parametrize("argv, words", [

@@ -55,43 +55,43 @@ JSON_BODIES = {
                                   "sign_public": KEY}).encode(),
 }
 
-JSON_ENDPOINTS = ["/v1/enrol", "/v1/org/keys", "/v1/vaults", "/v1/vaults/batch", "/v1/keys", "/v1/backfill",
-                  "/v1/devices/aaaaaaaaaaaa/approve"]
+JSON_ENDPOINTS = ["/v2/enrol", "/v2/org/keys", "/v2/vaults", "/v2/vaults/batch", "/v2/keys", "/v2/backfill",
+                  "/v2/devices/aaaaaaaaaaaa/approve"]
 
 FIELD_CASES = [
-    ("/v1/enrol", {"code": 1, "device_name": "a", "box_public": KEY, "sign_public": KEY}),
-    ("/v1/enrol", {"code": "x", "device_name": "", "box_public": KEY, "sign_public": KEY}),
-    ("/v1/enrol", {"code": "x", "device_name": "a" * 101, "box_public": KEY, "sign_public": KEY}),
-    ("/v1/enrol", {"code": "x", "device_name": "a", "box_public": "!!!!", "sign_public": KEY}),
-    ("/v1/enrol", {"code": "x", "device_name": "a", "box_public": KEY[:-2], "sign_public": KEY}),
-    ("/v1/enrol", {"code": "x", "device_name": "a", "box_public": b64(bytes(31)), "sign_public": KEY}),
-    ("/v1/enrol", {"code": "x" * 10_000, "device_name": "a", "box_public": KEY, "sign_public": KEY}),
-    ("/v1/enrol", {"code": ["x"], "device_name": {"a": 1}, "box_public": None, "sign_public": 7}),
-    ("/v1/org/keys", {"sign_public": KEY, "box_public": KEY, "keys_signature": KEY, "device_signature": SIG}),
-    ("/v1/org/keys", {"sign_public": KEY, "box_public": KEY, "keys_signature": SIG, "device_signature": SIG}),
-    ("/v1/vaults", {"id": "UPPER", "kind": "household", "wrapped_keys": []}),
-    ("/v1/vaults", {"id": "a" * 65, "kind": "household", "wrapped_keys": []}),
-    ("/v1/vaults", {"id": "a" * 30, "kind": "attic", "wrapped_keys": []}),
-    ("/v1/vaults", {"id": "a" * 30, "kind": "household", "wrapped_keys": "x"}),
-    ("/v1/vaults", {"id": "a" * 30 + "\n", "kind": "household", "wrapped_keys": []}),
-    ("/v1/vaults", {"id": "a" * 30, "kind": "household",
+    ("/v2/enrol", {"code": 1, "device_name": "a", "box_public": KEY, "sign_public": KEY}),
+    ("/v2/enrol", {"code": "x", "device_name": "", "box_public": KEY, "sign_public": KEY}),
+    ("/v2/enrol", {"code": "x", "device_name": "a" * 101, "box_public": KEY, "sign_public": KEY}),
+    ("/v2/enrol", {"code": "x", "device_name": "a", "box_public": "!!!!", "sign_public": KEY}),
+    ("/v2/enrol", {"code": "x", "device_name": "a", "box_public": KEY[:-2], "sign_public": KEY}),
+    ("/v2/enrol", {"code": "x", "device_name": "a", "box_public": b64(bytes(31)), "sign_public": KEY}),
+    ("/v2/enrol", {"code": "x" * 10_000, "device_name": "a", "box_public": KEY, "sign_public": KEY}),
+    ("/v2/enrol", {"code": ["x"], "device_name": {"a": 1}, "box_public": None, "sign_public": 7}),
+    ("/v2/org/keys", {"sign_public": KEY, "box_public": KEY, "keys_signature": KEY, "device_signature": SIG}),
+    ("/v2/org/keys", {"sign_public": KEY, "box_public": KEY, "keys_signature": SIG, "device_signature": SIG}),
+    ("/v2/vaults", {"id": "UPPER", "kind": "household", "wrapped_keys": []}),
+    ("/v2/vaults", {"id": "a" * 65, "kind": "household", "wrapped_keys": []}),
+    ("/v2/vaults", {"id": "a" * 30, "kind": "attic", "wrapped_keys": []}),
+    ("/v2/vaults", {"id": "a" * 30, "kind": "household", "wrapped_keys": "x"}),
+    ("/v2/vaults", {"id": "a" * 30 + "\n", "kind": "household", "wrapped_keys": []}),
+    ("/v2/vaults", {"id": "a" * 30, "kind": "household",
                     "wrapped_keys": [{"recipient": "recovery", "key_version": 2**70, "wrapped": KEY}] * 2}),
-    ("/v1/vaults", {"id": "a" * 30, "kind": "household",
+    ("/v2/vaults", {"id": "a" * 30, "kind": "household",
                     "wrapped_keys": [{"recipient": "recovery", "key_version": True, "wrapped": KEY}] * 2}),
-    ("/v1/vaults", {"id": "a" * 30, "kind": "household",
+    ("/v2/vaults", {"id": "a" * 30, "kind": "household",
                     "wrapped_keys": [{"recipient": "recovery", "key_version": 1.0, "wrapped": KEY}] * 2}),
-    ("/v1/vaults/batch", {"vaults": {"a": 1}}),
-    ("/v1/keys", {"keys": [{"vault_id": "a" * 30, "key_version": -1, "recipient": "recovery", "wrapped": KEY}]}),
-    ("/v1/keys", {"keys": [{"vault_id": "a" * 30, "key_version": 1, "recipient": "recovery",
+    ("/v2/vaults/batch", {"vaults": {"a": 1}}),
+    ("/v2/keys", {"keys": [{"vault_id": "a" * 30, "key_version": -1, "recipient": "recovery", "wrapped": KEY}]}),
+    ("/v2/keys", {"keys": [{"vault_id": "a" * 30, "key_version": 1, "recipient": "recovery",
                             "wrapped": b64(bytes(60)), "signature": SIG}]}),
-    ("/v1/keys", {"keys": [{"vault_id": "a" * 30}] * 2001}),
-    ("/v1/backfill", {"vaults": [{"id": "a" * 30, "after": -1, "before": 1}], "limit": 10}),
-    ("/v1/backfill", {"vaults": [{"id": "a" * 30, "after": 0, "before": 2**64}], "limit": 10}),
-    ("/v1/backfill", {"vaults": [], "limit": 0}),
-    ("/v1/backfill", {"vaults": [], "limit": 10**20}),
-    ("/v1/backfill", {"vaults": [], "limit": "10"}),
-    ("/v1/backfill", {"vaults": [{"id": "a" * 30, "after": 0, "before": 1}] * 501, "limit": 10}),
-    ("/v1/devices/aaaaaaaaaaaa/approve", {"signature": b64(bytes(63))}),
+    ("/v2/keys", {"keys": [{"vault_id": "a" * 30}] * 2001}),
+    ("/v2/backfill", {"vaults": [{"id": "a" * 30, "after": -1, "before": 1}], "limit": 10}),
+    ("/v2/backfill", {"vaults": [{"id": "a" * 30, "after": 0, "before": 2**64}], "limit": 10}),
+    ("/v2/backfill", {"vaults": [], "limit": 0}),
+    ("/v2/backfill", {"vaults": [], "limit": 10**20}),
+    ("/v2/backfill", {"vaults": [], "limit": "10"}),
+    ("/v2/backfill", {"vaults": [{"id": "a" * 30, "after": 0, "before": 1}] * 501, "limit": 10}),
+    ("/v2/devices/aaaaaaaaaaaa/approve", {"signature": b64(bytes(63))}),
 ]
 
 PUSH_BODIES = {
@@ -125,17 +125,17 @@ PUSH_BODIES = {
 }
 
 QUERY_CASES = [
-    ("GET", "/v1/pull?after=abc"), ("GET", "/v1/pull?after=1e3"), ("GET", "/v1/pull?after=-5"),
-    ("GET", "/v1/pull?after=" + "9" * 5000), ("GET", "/v1/pull?after=18446744073709551616"),
-    ("GET", "/v1/pull?limit=-1"), ("GET", "/v1/pull?limit=0"), ("GET", "/v1/pull?limit=1001"),
-    ("GET", "/v1/pull?limit=%00"), ("GET", "/v1/keys?after=" + str(2**70)), ("GET", "/v1/keys?after=NaN"),
-    ("GET", "/v1/keys/recovery"), ("GET", "/v1/keys/recovery?vault_id=%00"),
-    ("GET", "/v1/keys/recovery?vault_id=" + "a" * 70), ("GET", "/v1/vaults/%00/members"),
-    ("GET", "/v1/vaults/ABCDEFGHIJ/members"), ("GET", "/v1/vaults/" + "a" * 65 + "/members"),
-    ("PUT", "/v1/vaults/aaaaaaaaaa/members/UPPER"), ("PUT", "/v1/vaults/aaaaaaaaaa/members/..%2F.."),
-    ("PUT", "/v1/vaults/aaaaaaaaaa/members/" + "a" * 70), ("POST", "/v1/devices/..%2Fx/approve"),
-    ("POST", "/v1/devices/%E3%81%82%E3%81%82%E3%81%82%E3%81%82/approve"), ("GET", "/v1/nothing"),
-    ("DELETE", "/v1/vaults"), ("PATCH", "/v1/push"), ("GET", "/v1/push"), ("GET", "/"),
+    ("GET", "/v2/pull?after=abc"), ("GET", "/v2/pull?after=1e3"), ("GET", "/v2/pull?after=-5"),
+    ("GET", "/v2/pull?after=" + "9" * 5000), ("GET", "/v2/pull?after=18446744073709551616"),
+    ("GET", "/v2/pull?limit=-1"), ("GET", "/v2/pull?limit=0"), ("GET", "/v2/pull?limit=1001"),
+    ("GET", "/v2/pull?limit=%00"), ("GET", "/v2/keys?after=" + str(2**70)), ("GET", "/v2/keys?after=NaN"),
+    ("GET", "/v2/keys/recovery"), ("GET", "/v2/keys/recovery?vault_id=%00"),
+    ("GET", "/v2/keys/recovery?vault_id=" + "a" * 70), ("GET", "/v2/vaults/%00/members"),
+    ("GET", "/v2/vaults/ABCDEFGHIJ/members"), ("GET", "/v2/vaults/" + "a" * 65 + "/members"),
+    ("PUT", "/v2/vaults/aaaaaaaaaa/members/UPPER"), ("PUT", "/v2/vaults/aaaaaaaaaa/members/..%2F.."),
+    ("PUT", "/v2/vaults/aaaaaaaaaa/members/" + "a" * 70), ("POST", "/v2/devices/..%2Fx/approve"),
+    ("POST", "/v2/devices/%E3%81%82%E3%81%82%E3%81%82%E3%81%82/approve"), ("GET", "/v2/nothing"),
+    ("DELETE", "/v2/vaults"), ("PATCH", "/v2/push"), ("GET", "/v2/push"), ("GET", "/"),
     ("GET", "/docs"), ("GET", "/openapi.json"),
 ]
 
@@ -169,26 +169,26 @@ def test_garbage_paths_queries_and_methods_are_refused(client, token_headers):
 
 def test_oversize_bodies_are_refused_before_parsing(client, token_headers):
     big_json = b'{"code": "' + b"x" * p.MAX_JSON_BYTES + b'"}'
-    resp = client.post("/v1/enrol", content=big_json, headers={"Content-Type": "application/json"})
+    resp = client.post("/v2/enrol", content=big_json, headers={"Content-Type": "application/json"})
     assert resp.status_code == 413 and resp.json()["error"] == p.E_TOO_LARGE
     big_push = bytes(p.MAX_PUSH_BYTES + 1)
-    resp = client.post("/v1/push", content=big_push, headers=token_headers)
+    resp = client.post("/v2/push", content=big_push, headers=token_headers)
     assert resp.status_code == 413
 
     def chunks():  # no Content-Length: the limit holds while reading
         for _ in range(20):
             yield b" " * (64 * 1024)
 
-    resp = client.post("/v1/keys", content=chunks(), headers=token_headers)
+    resp = client.post("/v2/keys", content=chunks(), headers=token_headers)
     assert resp.status_code == 413
-    resp = client.post("/v1/keys", content=b"{}", headers={**token_headers, "Content-Length": "99999999999"})
+    resp = client.post("/v2/keys", content=b"{}", headers={**token_headers, "Content-Length": "99999999999"})
     assert resp.status_code == 413
-    resp = client.post("/v1/keys", content=b"{}", headers={**token_headers, "Content-Length": "abc"})
+    resp = client.post("/v2/keys", content=b"{}", headers={**token_headers, "Content-Length": "abc"})
     assert resp.status_code == 400
 
 
 def test_authentication_comes_before_reading_the_body(client):
-    resp = client.post("/v1/push", content=b"x", headers={"Content-Length": "99999999999"})
+    resp = client.post("/v2/push", content=b"x", headers={"Content-Length": "99999999999"})
     assert resp.status_code == 401  # authentication comes before the body
 
 
@@ -199,12 +199,12 @@ json_values = st.recursive(
     max_leaves=12)
 
 TEMPLATES = {
-    "/v1/enrol": {"code": "AAAAA-BBBBB-CCCCC-DDDDD", "device_name": "PC", "box_public": KEY, "sign_public": KEY},
-    "/v1/vaults": {"id": "a" * 30, "kind": "household",
+    "/v2/enrol": {"code": "AAAAA-BBBBB-CCCCC-DDDDD", "device_name": "PC", "box_public": KEY, "sign_public": KEY},
+    "/v2/vaults": {"id": "a" * 30, "kind": "household",
                    "wrapped_keys": [{"recipient": "recovery", "key_version": 1, "wrapped": b64(bytes(60))}]},
-    "/v1/keys": {"keys": [{"vault_id": "a" * 30, "key_version": 1, "recipient": "recovery",
+    "/v2/keys": {"keys": [{"vault_id": "a" * 30, "key_version": 1, "recipient": "recovery",
                            "wrapped": b64(bytes(60))}]},
-    "/v1/backfill": {"vaults": [{"id": "a" * 30, "after": 0, "before": 5}], "limit": 5},
+    "/v2/backfill": {"vaults": [{"id": "a" * 30, "after": 0, "before": 5}], "limit": 5},
 }
 
 

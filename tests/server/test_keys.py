@@ -11,44 +11,44 @@ from .helpers import b64, new_id, unb64
 def test_a_device_receives_its_own_copies_in_order_with_an_after_cursor(org, worker):
     v1, _ = worker.register_vault()
     v2, _ = worker.register_vault()
-    first = worker.get("/v1/keys").json()
+    first = worker.get("/v2/keys").json()
     assert [k["vault_id"] for k in first["keys"]] == [v1, v2]
     assert all(k["wrapped_by"] == worker.id and len(unb64(k["wrapped"])) == 60 for k in first["keys"])
     assert first["next"] == first["keys"][-1]["id"]
-    later = worker.get("/v1/keys", params={"after": first["keys"][0]["id"]}).json()
+    later = worker.get("/v2/keys", params={"after": first["keys"][0]["id"]}).json()
     assert [k["vault_id"] for k in later["keys"]] == [v2]
-    empty = worker.get("/v1/keys", params={"after": first["next"]}).json()
+    empty = worker.get("/v2/keys", params={"after": first["next"]}).json()
     assert empty == {"keys": [], "next": first["next"]}
 
 
 def test_copies_for_other_devices_and_recovery_are_not_handed_to_a_device(org, worker):
     vault_id, _ = worker.register_vault(extra=[org.office.id])
-    office_keys = org.office.get("/v1/keys").json()["keys"]
+    office_keys = org.office.get("/v2/keys").json()["keys"]
     assert [(k["vault_id"], k["wrapped_by"]) for k in office_keys] == [(vault_id, worker.id)]
-    assert len(worker.get("/v1/keys").json()["keys"]) == 1
+    assert len(worker.get("/v2/keys").json()["keys"]) == 1
 
 
 def test_needed_lists_member_devices_lacking_the_current_key(org, worker):
     second = org.member("tanaka", new_account=False)  # tanaka's second laptop
     vault_id, _ = worker.register_vault()
-    needed = worker.get("/v1/keys/needed").json()["needed"]
+    needed = worker.get("/v2/keys/needed").json()["needed"]
     assert sorted(n["device_id"] for n in needed) == sorted([org.office.id, second.id])
     assert all(n["vault_id"] == vault_id and n["key_version"] == 1 for n in needed)
-    assert second.get("/v1/keys/needed").json()["needed"] == []  # holds no key itself
+    assert second.get("/v2/keys/needed").json()["needed"] == []  # holds no key itself
 
     resp = worker.upload_key(vault_id, second.id)
     assert resp.status_code == 200 and resp.json() == {"stored": 1}
-    assert [n["device_id"] for n in worker.get("/v1/keys/needed").json()["needed"]] == [org.office.id]
-    assert [k["vault_id"] for k in second.get("/v1/keys").json()["keys"]] == [vault_id]
+    assert [n["device_id"] for n in worker.get("/v2/keys/needed").json()["needed"]] == [org.office.id]
+    assert [k["vault_id"] for k in second.get("/v2/keys").json()["keys"]] == [vault_id]
 
 
 def test_first_copy_wins(org, worker):
     second = org.member("tanaka", new_account=False)
     vault_id, _ = worker.register_vault()
     assert worker.upload_key(vault_id, second.id).json() == {"stored": 1}
-    kept = second.get("/v1/keys").json()["keys"][0]["wrapped"]
+    kept = second.get("/v2/keys").json()["keys"][0]["wrapped"]
     assert worker.upload_key(vault_id, second.id).json() == {"stored": 0}
-    assert second.get("/v1/keys").json()["keys"][0]["wrapped"] == kept
+    assert second.get("/v2/keys").json()["keys"][0]["wrapped"] == kept
 
 
 def test_upload_refuses_a_device_without_the_key_or_a_recipient_outside_the_vault(org, worker):
@@ -73,14 +73,14 @@ def test_upload_is_all_or_nothing(org, worker):
     vault_id, _ = worker.register_vault()
     keys = [{"vault_id": vault_id, **worker.wrapped_key(second.id)},
             {"vault_id": vault_id, **worker.wrapped_key(suzuki.id)}]
-    assert worker.post("/v1/keys", json={"keys": keys}).status_code == 400
-    assert second.get("/v1/keys").json()["keys"] == []
+    assert worker.post("/v2/keys", json={"keys": keys}).status_code == 400
+    assert second.get("/v2/keys").json()["keys"] == []
 
 
 def test_an_office_account_added_later_joins_every_vault(org, worker):
     vault_id, _ = worker.register_vault()
     office2 = org.member("kobayashi", role="office")
-    logins = {m["login"] for m in office2.get(f"/v1/vaults/{vault_id}/members").json()["members"]}
+    logins = {m["login"] for m in office2.get(f"/v2/vaults/{vault_id}/members").json()["members"]}
     assert logins == {"tanaka", "office", "kobayashi"}
 
 
@@ -95,25 +95,25 @@ def test_office_may_supply_a_copy_from_the_recovery_key_without_being_a_member(o
     with org.engine.begin() as conn:  # no longer a member of this household (e.g. removed)
         conn.execute(delete(vault_member).where(vault_member.c.vault_id == vault_id, vault_member.c.account_id.in_(
             select(account.c.id).where(account.c.login == "kobayashi"))))
-    assert office2.get(f"/v1/vaults/{vault_id}/members").status_code == 403
+    assert office2.get(f"/v2/vaults/{vault_id}/members").status_code == 403
     resp = office2.upload_key(vault_id, second.id)
     assert resp.status_code == 200 and resp.json() == {"stored": 1}
 
 
 def test_recovery_copies_are_for_the_office_of_the_vaults_org(org, worker, other_org):
     vault_id, _ = worker.register_vault()
-    resp = org.office.get("/v1/keys/recovery", params={"vault_id": vault_id})
+    resp = org.office.get("/v2/keys/recovery", params={"vault_id": vault_id})
     assert resp.status_code == 200
     [copy] = resp.json()["keys"]
     assert copy["vault_id"] == vault_id and copy["key_version"] == 1 and copy["wrapped_by"] == worker.id
     assert len(unb64(copy["wrapped"])) == 60
-    assert worker.get("/v1/keys/recovery", params={"vault_id": vault_id}).status_code == 403
-    assert other_org.office.get("/v1/keys/recovery", params={"vault_id": vault_id}).status_code == 403
-    assert org.office.get("/v1/keys/recovery", params={"vault_id": new_id()}).status_code == 404
+    assert worker.get("/v2/keys/recovery", params={"vault_id": vault_id}).status_code == 403
+    assert other_org.office.get("/v2/keys/recovery", params={"vault_id": vault_id}).status_code == 403
+    assert org.office.get("/v2/keys/recovery", params={"vault_id": new_id()}).status_code == 404
 
 
 def test_upload_checks_the_copy_size(org, worker):
     second = org.member("tanaka", new_account=False)
     vault_id, _ = worker.register_vault()
     item = {"vault_id": vault_id, "key_version": 1, "recipient": second.id, "wrapped": b64(bytes(59))}
-    assert worker.post("/v1/keys", json={"keys": [item]}).status_code == 400
+    assert worker.post("/v2/keys", json={"keys": [item]}).status_code == 400

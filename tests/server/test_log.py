@@ -119,7 +119,7 @@ def test_new_member_gets_later_envelopes_by_pull_and_earlier_ones_by_backfill(or
     suzuki = org.member("suzuki")
     before = [worker.envelope(household) for _ in range(3)]
     worker.push(before)
-    grant_seq = org.office.put(f"/v1/vaults/{household}/members/suzuki").json()["granted_seq"]
+    grant_seq = org.office.put(f"/v2/vaults/{household}/members/suzuki").json()["granted_seq"]
     after = [worker.envelope(household) for _ in range(2)]
     worker.push(after)
 
@@ -157,9 +157,9 @@ def test_backfill_is_for_members_only(org, worker, household, other_org):
 
 
 def test_pull_limit_and_after_are_checked(worker):
-    assert worker.get("/v1/pull", params={"limit": p.MAX_PULL_LIMIT + 1}).status_code == 400
-    assert worker.get("/v1/pull", params={"limit": 0}).status_code == 400
-    assert worker.get("/v1/pull", params={"after": -1}).status_code == 400
+    assert worker.get("/v2/pull", params={"limit": p.MAX_PULL_LIMIT + 1}).status_code == 400
+    assert worker.get("/v2/pull", params={"limit": 0}).status_code == 400
+    assert worker.get("/v2/pull", params={"after": -1}).status_code == 400
 
 
 def test_pull_answer_is_cut_near_the_byte_limit(org, worker, household):

@@ -10,7 +10,7 @@ from sync.server import schema
 
 
 def hints(device) -> dict:
-    me = device.get("/v1/me").json()
+    me = device.get("/v2/me").json()
     return {k: me.get(k) for k in ("directory_version", "keys_after", "keys_epoch")}
 
 
@@ -35,18 +35,18 @@ def test_keys_after_is_the_newest_copy_that_get_keys_would_hand_over(org, worker
     assert hints(worker)["keys_after"] == 0
     worker.register_vault()
     vault_id, _ = worker.register_vault()
-    got = worker.get("/v1/keys").json()
+    got = worker.get("/v2/keys").json()
     assert hints(worker)["keys_after"] == got["next"] == got["keys"][-1]["id"]
     assert got["keys"][-1]["kind"] == "household"
     with org.engine.begin() as conn:  # no longer a member: its copy is not handed over any more
         conn.execute(update(schema.vault_member).where(schema.vault_member.c.vault_id == vault_id,
                                                        schema.vault_member.c.account_id == worker.account["id"])
                      .values(removed_ms=1))
-    assert hints(worker)["keys_after"] == worker.get("/v1/keys").json()["next"] == got["keys"][0]["id"]
+    assert hints(worker)["keys_after"] == worker.get("/v2/keys").json()["next"] == got["keys"][0]["id"]
 
 
 def test_the_key_epoch_moves_whenever_a_copy_may_newly_be_needed(org, worker, engine):
-    """A device skips /v1/keys/needed while the epoch stands still, so it must move on every
+    """A device skips /v2/keys/needed while the epoch stands still, so it must move on every
     event that can create a need: a device approved, a vault registered, a member added."""
     start = hints(worker)["keys_epoch"]
     assert hints(worker)["keys_epoch"] == start  # reading changes nothing
@@ -55,13 +55,13 @@ def test_the_key_epoch_moves_whenever_a_copy_may_newly_be_needed(org, worker, en
     assert approved > start
     vault_id, _ = worker.register_vault(extra=[org.office.id])
     registered = hints(worker)["keys_epoch"]
-    assert registered > approved and worker.get("/v1/keys/needed").json()["needed"]
+    assert registered > approved and worker.get("/v2/keys/needed").json()["needed"]
     worker.upload_key(vault_id, second.id)
     assert hints(worker)["keys_epoch"] == registered  # supplying a copy creates no new need
     org.member("suzuki")
     joined = hints(worker)["keys_epoch"]
     assert joined > registered  # a new account joins the shared vaults, if any
-    assert org.office.put(f"/v1/vaults/{vault_id}/members/suzuki").status_code == 200
+    assert org.office.put(f"/v2/vaults/{vault_id}/members/suzuki").status_code == 200
     assert hints(worker)["keys_epoch"] > joined
 
 

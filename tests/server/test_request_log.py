@@ -14,35 +14,35 @@ from sync.server.app import create_app
 def test_log_line_has_route_template_status_and_device_but_no_query_or_token(worker, client, caplog):
     caplog.set_level(logging.INFO, logger=logs.LOGGER)
     vault_id, _ = worker.register_vault()
-    worker.get(f"/v1/vaults/{vault_id}/members", params={"secret": "query-words"})
-    worker.get("/v1/pull", params={"after": 12345})
+    worker.get(f"/v2/vaults/{vault_id}/members", params={"secret": "query-words"})
+    worker.get("/v2/pull", params={"after": 12345})
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "GET /v1/vaults/{vault_id}/members 200" in text and f"device={worker.id}" in text
-    assert "GET /v1/pull 200" in text
+    assert "GET /v2/vaults/{vault_id}/members 200" in text and f"device={worker.id}" in text
+    assert "GET /v2/pull 200" in text
     for secret in ("query-words", "12345", vault_id, worker.token):
         assert secret not in text
 
 
 def test_unauthenticated_and_unrouted_requests_are_logged_without_their_path(client, caplog):
     caplog.set_level(logging.INFO, logger=logs.LOGGER)
-    client.get("/v1/secret-path-words")
-    client.get("/v1/me", headers={"Authorization": "Bearer " + "t" * 43})
+    client.get("/v2/secret-path-words")
+    client.get("/v2/me", headers={"Authorization": "Bearer " + "t" * 43})
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "<no route> 404" in text and "GET /v1/me 401" in text and "device=-" in text
+    assert "<no route> 404" in text and "GET /v2/me 401" in text and "device=-" in text
     assert "secret-path-words" not in text and "t" * 43 not in text
 
 
 def test_a_server_bug_is_a_json_500_logged_by_exception_type_only(engine, caplog):
     app = create_app(engine)
 
-    @app.get("/v1/broken")
+    @app.get("/v2/broken")
     def broken():
         raise ValueError("value that must not reach the log")
 
     caplog.set_level(logging.INFO, logger=logs.LOGGER)
     with TestClient(app) as client:
-        resp = client.get("/v1/broken")
+        resp = client.get("/v2/broken")
     assert resp.status_code == 500 and resp.json() == {"error": "internal_error", "detail": "internal server error"}
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "unhandled ValueError in GET /v1/broken" in text and "must not reach" not in text
+    assert "unhandled ValueError in GET /v2/broken" in text and "must not reach" not in text
     assert all(r.exc_info is None for r in caplog.records)

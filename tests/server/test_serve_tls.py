@@ -49,7 +49,7 @@ def server(tmp_path):
         deadline = time.monotonic() + 20
         while True:
             try:
-                client.get("/v1/health")
+                client.get("/v2/health")
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
@@ -70,7 +70,7 @@ def server(tmp_path):
 
 def test_served_over_tls_with_the_made_certificate_health_and_enrolment(server):
     data, client, out, port = server
-    health = client.get("/v1/health")
+    health = client.get("/v2/health")
     assert health.status_code == 200 and health.json()["service"] == "yorisoi-central-store"
 
     out.seek(0)
@@ -84,10 +84,10 @@ def test_served_over_tls_with_the_made_certificate_health_and_enrolment(server):
     device = Device(client, name="事務局PC")
     resp = device.enrol(code)
     assert resp.status_code == 200 and resp.json()["status"] == "pending"
-    assert device.get("/v1/me").json()["account"]["login"] == "office"
+    assert device.get("/v2/me").json()["account"]["login"] == "office"
 
-    log = logged(data / "logs" / "server.log", "GET /v1/me 200")  # written once the answer is sent
-    assert re.search(r"POST /v1/enrol 200 [0-9.]+ms device=" + device.id, log)
+    log = logged(data / "logs" / "server.log", "GET /v2/me 200")  # written once the answer is sent
+    assert re.search(r"POST /v2/enrol 200 [0-9.]+ms device=" + device.id, log)
     assert device.token not in log and code.replace("-", "") not in log.replace("-", "")
 
 
@@ -95,7 +95,7 @@ def test_a_client_that_does_not_trust_the_certificate_cannot_connect(server):
     _data, _client, _out, port = server
     with httpx.Client(verify=ssl.create_default_context(), timeout=5) as stranger, \
             pytest.raises(httpx.ConnectError):
-        stranger.get(f"https://127.0.0.1:{port}/v1/health")
+        stranger.get(f"https://127.0.0.1:{port}/v2/health")
 
 
 def test_serve_without_options_in_an_empty_folder_runs_on_loopback_with_a_warning(tmp_path):
@@ -107,7 +107,7 @@ def test_serve_without_options_in_an_empty_folder_runs_on_loopback_with_a_warnin
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
-                assert httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2).status_code == 200
+                assert httpx.get(f"http://127.0.0.1:{port}/v2/health", timeout=2).status_code == 200
                 break
             except httpx.TransportError:
                 time.sleep(0.1)

@@ -8,7 +8,7 @@ from .helpers import new_id
 
 
 def logins(device, vault_id) -> dict:
-    resp = device.get(f"/v1/vaults/{vault_id}/members")
+    resp = device.get(f"/v2/vaults/{vault_id}/members")
     assert resp.status_code == 200, resp.text
     return {m["login"]: m for m in resp.json()["members"]}
 
@@ -19,7 +19,7 @@ def test_household_vault_starts_with_its_creator_and_the_office(org, worker):
     assert resp.status_code == 200, resp.text
     assert resp.json() == {"id": vault_id, "kind": "household", "key_version": 1, "created": True}
     assert set(logins(worker, vault_id)) == {"tanaka", "office"}
-    listed = {v["id"]: v for v in worker.get("/v1/vaults").json()["vaults"]}
+    listed = {v["id"]: v for v in worker.get("/v2/vaults").json()["vaults"]}
     assert listed[vault_id]["kind"] == "household" and listed[vault_id]["key_version"] == 1
 
 
@@ -61,12 +61,12 @@ def test_registration_needs_the_creators_copy_and_the_recovery_copy(org, worker)
     vault_id = new_id()
     for recipients in ([worker.id, worker.id], ["recovery", org.office.id]):
         keys = [worker.wrapped_key(r) for r in recipients]
-        resp = worker.post("/v1/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
+        resp = worker.post("/v2/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
         assert resp.status_code == 400 and resp.json()["error"] == p.E_BAD_REQUEST, recipients
     keys = [worker.wrapped_key(r, key_version=2) for r in (worker.id, "recovery")]
-    resp = worker.post("/v1/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
+    resp = worker.post("/v2/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
     assert resp.status_code == 400
-    assert worker.get("/v1/vaults").json()["vaults"] == []
+    assert worker.get("/v2/vaults").json()["vaults"] == []
 
 
 def test_key_copies_at_registration_go_only_to_approved_devices_of_members(org, worker):
@@ -82,7 +82,7 @@ def test_key_copies_at_registration_go_only_to_approved_devices_of_members(org, 
 def test_key_copies_must_be_sixty_bytes(worker):
     vault_id = new_id()
     keys = [worker.wrapped_key(worker.id, wrapped=bytes(61)), worker.wrapped_key("recovery")]
-    resp = worker.post("/v1/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
+    resp = worker.post("/v2/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
     assert resp.status_code == 400 and resp.json()["error"] == p.E_BAD_REQUEST
 
 
@@ -101,10 +101,10 @@ def test_batch_registers_many_vaults_in_one_request_all_or_nothing(org, worker):
     body = {"vaults": [{"id": v, "kind": "household",
                         "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]}
                        for v in ids]}
-    resp = worker.post("/v1/vaults/batch", json=body)
+    resp = worker.post("/v2/vaults/batch", json=body)
     assert resp.status_code == 200, resp.text
     assert [a["id"] for a in resp.json()["vaults"]] == ids and all(a["created"] for a in resp.json()["vaults"])
-    again = worker.post("/v1/vaults/batch", json=body).json()["vaults"]
+    again = worker.post("/v2/vaults/batch", json=body).json()["vaults"]
     assert [a["created"] for a in again] == [False, False, False]
 
     fresh = new_id()
@@ -112,16 +112,16 @@ def test_batch_registers_many_vaults_in_one_request_all_or_nothing(org, worker):
                        "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]},
                       {"id": new_id(), "kind": "directory",  # a worker may not create shared vaults
                        "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]}]}
-    assert worker.post("/v1/vaults/batch", json=bad).status_code == 403
-    assert fresh not in {v["id"] for v in worker.get("/v1/vaults").json()["vaults"]}
+    assert worker.post("/v2/vaults/batch", json=bad).status_code == 403
+    assert fresh not in {v["id"] for v in worker.get("/v2/vaults").json()["vaults"]}
 
 
 def test_batch_is_limited_in_size(worker):
     vault = {"id": new_id(), "kind": "household",
              "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]}
-    resp = worker.post("/v1/vaults/batch", json={"vaults": [vault] * (p.MAX_REGISTER_VAULTS + 1)})
+    resp = worker.post("/v2/vaults/batch", json={"vaults": [vault] * (p.MAX_REGISTER_VAULTS + 1)})
     assert resp.status_code == 400
-    assert worker.post("/v1/vaults/batch", json={"vaults": []}).json() == {"vaults": []}
+    assert worker.post("/v2/vaults/batch", json={"vaults": []}).json() == {"vaults": []}
 
 
 def test_office_adds_a_member_who_gets_a_grant_marker_counting_earlier_envelopes(org, worker):
@@ -129,37 +129,37 @@ def test_office_adds_a_member_who_gets_a_grant_marker_counting_earlier_envelopes
     vault_id, _ = worker.register_vault()
     assert worker.push([worker.envelope(vault_id), worker.envelope(vault_id)]).status_code == 200
     after = suzuki.pull()["head"]
-    resp = org.office.put(f"/v1/vaults/{vault_id}/members/suzuki")
+    resp = org.office.put(f"/v2/vaults/{vault_id}/members/suzuki")
     assert resp.status_code == 200, resp.text
     answer = resp.json()
     assert answer["added"] is True and answer["login"] == "suzuki" and answer["vault_id"] == vault_id
     items = suzuki.pull(after)["items"]
     assert items == [{"seq": answer["granted_seq"], "kind": "grant", "vault": vault_id, "count": 2}]
-    again = org.office.put(f"/v1/vaults/{vault_id}/members/suzuki").json()
+    again = org.office.put(f"/v2/vaults/{vault_id}/members/suzuki").json()
     assert again == {**answer, "added": False}
     assert suzuki.pull(answer["granted_seq"])["items"] == []  # no second marker
-    assert vault_id in {v["id"] for v in suzuki.get("/v1/vaults").json()["vaults"]}
+    assert vault_id in {v["id"] for v in suzuki.get("/v2/vaults").json()["vaults"]}
 
 
 def test_adding_members_is_for_the_office_being_a_member_of_the_vault(org, worker, other_org):
     org.member("suzuki")
     vault_id, _ = worker.register_vault()
-    resp = worker.put(f"/v1/vaults/{vault_id}/members/suzuki")
+    resp = worker.put(f"/v2/vaults/{vault_id}/members/suzuki")
     assert resp.status_code == 403 and resp.json()["error"] == p.E_FORBIDDEN
-    resp = other_org.office.put(f"/v1/vaults/{vault_id}/members/suzuki")
+    resp = other_org.office.put(f"/v2/vaults/{vault_id}/members/suzuki")
     assert resp.status_code == 403
-    resp = org.office.put(f"/v1/vaults/{new_id()}/members/suzuki")
+    resp = org.office.put(f"/v2/vaults/{new_id()}/members/suzuki")
     assert resp.status_code == 404
-    resp = org.office.put(f"/v1/vaults/{vault_id}/members/nobody")
+    resp = org.office.put(f"/v2/vaults/{vault_id}/members/nobody")
     assert resp.status_code == 404 and resp.json()["error"] == p.E_NOT_FOUND
     other_org.member("sakura")
-    assert org.office.put(f"/v1/vaults/{vault_id}/members/sakura").status_code == 404
+    assert org.office.put(f"/v2/vaults/{vault_id}/members/sakura").status_code == 404
 
 
 def test_members_list_is_for_members_only(org, worker):
     suzuki = org.member("suzuki")
     vault_id, _ = worker.register_vault()
-    resp = suzuki.get(f"/v1/vaults/{vault_id}/members")
+    resp = suzuki.get(f"/v2/vaults/{vault_id}/members")
     assert resp.status_code == 403
     assert logins(org.office, vault_id)["office"]["role"] == "office"
 
@@ -167,5 +167,5 @@ def test_members_list_is_for_members_only(org, worker):
 def test_new_accounts_join_the_shared_vaults(org, engine):
     directory, _ = org.office.register_vault("directory")
     later = org.member("yamada")
-    assert directory in {v["id"] for v in later.get("/v1/vaults").json()["vaults"]}
+    assert directory in {v["id"] for v in later.get("/v2/vaults").json()["vaults"]}
     assert [i["kind"] for i in later.pull()["items"]] == ["grant"]

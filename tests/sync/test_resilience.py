@@ -78,7 +78,7 @@ def test_a_pull_cut_midway_resumes_and_repeats_at_most_one_page(central, monkeyp
     seen = _count_pulled(monkeypatch)
     page = 5
     with pytest.raises(Unreachable):  # the answer to the 10th page is lost (the first 7 are grants)
-        _engine(second, Flaky(central.client, after={"/v1/pull": 10}), pull_limit=page).run()
+        _engine(second, Flaky(central.client, after={"/v2/pull": 10}), pull_limit=page).run()
     partial = len(second.households.rows())
     assert 0 < partial < len(homes)
     report = _engine(second, central.client, pull_limit=page).run()
@@ -109,7 +109,7 @@ def test_a_push_whose_answer_was_lost_is_stored_once(central, monkeypatch):
 
     monkeypatch.setattr(remote_module.Remote, "push", counting)
     with pytest.raises(Unreachable):
-        _engine(laptop, Flaky(central.client, after={"/v1/push": 1})).run()
+        _engine(laptop, Flaky(central.client, after={"/v2/push": 1})).run()
     assert laptop.pending_changes() > 0  # not acknowledged: still waiting, nothing lost
     assert _engine(laptop, central.client).run().complete
     office.sync.run()
@@ -131,7 +131,7 @@ def test_the_store_unreachable_loses_nothing(central):
     home = _homes(laptop, 1)[0]
     waiting = laptop.pending_changes()
     with pytest.raises(Unreachable):
-        _engine(laptop, Flaky(central.client, before={"/v1/me": "all"})).run()
+        _engine(laptop, Flaky(central.client, before={"/v2/me": "all"})).run()
     assert laptop.pending_changes() == waiting
     assert laptop.households.get(home.id).name == "世帯000"
     assert _engine(laptop, central.client).run().complete
