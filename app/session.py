@@ -24,6 +24,7 @@ SHARED_VAULTS = ("directory", "resources", "meetings")
 class Session:
     def __init__(self, profile: Profile) -> None:
         from app.drafts import Drafts
+        from app.recovery import RecoveryService
         from app.services.cases import CaseService
         from app.services.contacts import ContactService
         from app.services.directory import DirectoryService
@@ -48,6 +49,7 @@ class Session:
         self.drafts = Drafts(self)
         self.sync = SyncService(self)
         self.sync.restore_clock()
+        self.recovery = RecoveryService(self)
 
     @property
     def folder(self) -> Path:

@@ -39,6 +39,7 @@ class SyncStatus:
     last_sync_ms: int | None
     last_result: str
     open_flags: int
+    sheet_missing: bool = False  # this device holds the organisation's keys and no sheet was made
 
 
 def failure_kind(exc: BaseException) -> str:
@@ -161,7 +162,8 @@ class SyncService(Service):
             enrolled=bool(state.get("device_id")), server=state.get("server", ""), login=state.get("login", ""),
             role=state.get("role", ""), device_status=state.get("status", ""),
             pending_changes=self.session.pending_changes(), last_sync_ms=int(last) if last else None,
-            last_result=state.get("last_result", ""), open_flags=flags.count_open(conn))
+            last_result=state.get("last_result", ""), open_flags=flags.count_open(conn),
+            sheet_missing=bool(state.get("org_sign_private")) and not state.get("recovery_sheet_ms"))
 
     # -- the office ----------------------------------------------------------------------
 
@@ -173,6 +175,16 @@ class SyncService(Service):
         finally:
             remote.close()
         return [_info(d, identity) for d in found]
+
+    def verified_devices(self) -> dict[str, dict]:
+        """The org's devices whose keys the organisation signed, by id (fetched now)."""
+        identity = self.identity()
+        remote = self.remote(identity)
+        try:
+            found = [enrolment.decode_device(d) for d in remote.devices()]
+        finally:
+            remote.close()
+        return {d["id"]: d for d in found if enrolment.device_trusted(identity, d)}
 
     def approve(self, fingerprint: str) -> DeviceInfo:
         identity = self.identity()

@@ -104,3 +104,9 @@ def fingerprint(box_public: bytes, sign_public: bytes) -> str:
 def normalise_fingerprint(text: str) -> str:
     """What a person typed (spaces, hyphens, capitals) as the hex digits only."""
     return re.sub(r"[^0-9a-f]", "", text.lower())
+
+
+def org_keys_gift_context(org_id: str, sender: str, recipient: str) -> bytes:
+    """What a gift of the organisation's private keys from one office device to another is
+    bound to (HKDF info and AES-GCM associated data); never seen by the store."""
+    return _join("yorisoi/org-keys-gift/v1", org_id, sender, recipient)

@@ -110,11 +110,15 @@ class KeyCopier:
 
     def _kek(self, other_public: bytes, sender: str, recipient: str, vault_id: str, key_version: int,
              sending: bool) -> tuple[bytes, bytes]:
-        sender_pub, recipient_pub = (self.public, other_public) if sending else (other_public, self.public)
         info = protocol.key_copy_context(vault_id, key_version, sender, recipient)
-        kek = HKDF(algorithm=hashes.SHA256(), length=32, salt=sender_pub + recipient_pub,
-                   info=info).derive(self._secret(other_public))
-        return kek, info
+        return self.pair_key(other_public, info, sending=sending), info
+
+    def pair_key(self, other_public: bytes, info: bytes, *, sending: bool) -> bytes:
+        """A key only this box key and the other can derive, bound to ``info`` and to which of
+        the two sends (the salt is the sender's public key, then the recipient's)."""
+        sender_pub, recipient_pub = (self.public, other_public) if sending else (other_public, self.public)
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=sender_pub + recipient_pub,
+                    info=info).derive(self._secret(other_public))
 
     def wrap(self, vault_key: bytes, recipient_public: bytes, *, sender: str, recipient: str, vault_id: str,
              key_version: int) -> bytes:

@@ -222,6 +222,9 @@ class Remote:
     def recovery_keys(self, vault_id: str) -> list[dict]:
         return list(self._json("GET", "/keys/recovery", params={"vault_id": vault_id}).get("keys", []))
 
+    def recovery_keys_page(self, after: int) -> dict:
+        return self._json("GET", "/keys/recovery", params={"after": after})
+
     def keys_needed(self) -> list[dict]:
         return list(self._json("GET", "/keys/needed").get("needed", []))
 

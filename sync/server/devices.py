@@ -15,7 +15,7 @@ from sync import protocol as p
 from . import db, key_store, membership, signatures
 from .answers import b64, org_json
 from .auth import Caller
-from .errors import conflict, not_found
+from .errors import ApiError, conflict, forbidden, not_found
 from .ids import now_ms
 from .schema import account, device, org, vault
 
@@ -76,6 +76,13 @@ def of_org(engine: Engine, caller: Caller) -> list[dict]:
 
 
 def approve(engine: Engine, caller: Caller, device_id: str, signature: bytes) -> None:
+    """The office approves a pending device. A pending office device may approve itself: only
+    the holder of the org's signing key can make the signature, which is how an office device
+    restored from the recovery sheet takes over when no approved office device is left."""
+    if caller.status != "approved" and device_id != caller.device_id:
+        raise ApiError(403, p.E_DEVICE_PENDING, "this device is waiting for the office's approval")
+    if not caller.is_office:
+        raise forbidden("only the office may do this")
     with db.write(engine) as conn:
         row = conn.execute(
             select(device.c.id, device.c.status, device.c.box_public, device.c.sign_public,

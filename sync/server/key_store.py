@@ -121,6 +121,19 @@ def recovery_copies(engine: Engine, caller: Caller, vault_id: str) -> list[dict]
              "wrapped_by": r.wrapped_by} for r in rows]
 
 
+def recovery_page(engine: Engine, caller: Caller, after: int) -> dict:
+    """Every recovery copy of the org's vaults after the cursor: an office device restored from
+    the recovery sheet reads the whole organisation through these."""
+    with db.read(engine) as conn:
+        rows = conn.execute(
+            select(vault_key, vault.c.kind).join(vault, vault.c.id == vault_key.c.vault_id)
+            .where(vault.c.org_id == caller.org_id, vault_key.c.recipient == RECOVERY, vault_key.c.id > after)
+            .order_by(vault_key.c.id).limit(p.MAX_KEYS_PER_REQUEST)).all()
+    keys = [{"id": r.id, "vault_id": r.vault_id, "kind": r.kind, "key_version": r.key_version,
+             "wrapped": r.wrapped, "wrapped_by": r.wrapped_by} for r in rows]
+    return {"keys": keys, "next": rows[-1].id if rows else after}
+
+
 def needed(engine: Engine, caller: Caller) -> list[dict]:
     """Copies this device can supply: approved devices of current members lacking the current
     key version of a vault whose current key version this device holds."""

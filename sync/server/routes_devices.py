@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from sync import protocol as p
 
 from . import devices
-from .auth import Device, EngineDep, Office
+from .auth import AnyDevice, Device, EngineDep
 from .bodies import json_body
 from .models import ApproveRequest
 
@@ -23,7 +23,7 @@ def list_devices(caller: Device, engine: EngineDep) -> dict:
 
 
 @router.post("/devices/{device_id}/approve")
-def approve(caller: Office, engine: EngineDep, device_id: DeviceId,
+def approve(caller: AnyDevice, engine: EngineDep, device_id: DeviceId,
             req: Annotated[ApproveRequest, Depends(json_body(ApproveRequest))]) -> dict:
     devices.approve(engine, caller, device_id, req.signature)
     return {"device_id": device_id, "status": "approved"}

@@ -29,8 +29,12 @@ def own_keys(caller: Device, engine: EngineDep, after: Annotated[int, Query(ge=0
 
 @router.get("/keys/recovery")
 def recovery(caller: Office, engine: EngineDep,
-             vault_id: Annotated[str, Query(pattern=p.ID_PATTERN.pattern)]) -> dict:
-    return {"keys": [_encoded(k) for k in key_store.recovery_copies(engine, caller, vault_id)]}
+             vault_id: Annotated[str | None, Query(pattern=p.ID_PATTERN.pattern)] = None,
+             after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0) -> dict:
+    if vault_id is not None:
+        return {"keys": [_encoded(k) for k in key_store.recovery_copies(engine, caller, vault_id)]}
+    answer = key_store.recovery_page(engine, caller, after)
+    return {"keys": [_encoded(k) for k in answer["keys"]], "next": answer["next"]}
 
 
 @router.get("/keys/needed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+from pathlib import Path
 
 from app.errors import describe
 from sync.client.errors import DevicePending, DeviceRevoked, Unreachable
@@ -18,6 +19,23 @@ def enrol(args) -> int:
     with opened(args) as session:
         done = session.sync.enrol(args.server, args.code, device_name=args.name,
                                   server_fingerprint=args.server_fingerprint, org_fingerprint=args.org_fingerprint)
+        _say_enrolled(done)
+        if done.bootstrap:
+            if args.recovery_sheet:
+                from ui.cli.commands_recovery import make_sheet
+
+                make_sheet(session, Path(args.recovery_sheet), device_name=args.name or "")
+            else:
+                say(SHEET_REMINDER)
+    log.info("enrol role=%s bootstrap=%s", done.identity.role, done.bootstrap)
+    return 0
+
+
+SHEET_REMINDER = ("組織の鍵はまだこの端末にしかありません。この端末が壊れると、端末の承認も記録の回復もできなくなります。"
+                  "回復シートを作って印刷し、金庫に保管してください: yorisoi recovery-sheet --out 回復シート.pdf")
+
+
+def _say_enrolled(done) -> None:
     identity = done.identity
     say(f"中央ストアに登録しました: {identity.server}（{identity.org_name}、利用者 {identity.login}）")
     if done.cert_fingerprint:
@@ -29,8 +47,6 @@ def enrol(args) -> int:
         say("この端末は事務局の端末です。組織の鍵を作り、この端末に保存しました（パスフレーズで暗号化）。")
     else:
         say("事務局に上の「この端末の指紋」を伝えて、承認を受けてください（yorisoi devices approve 指紋）。")
-    log.info("enrol role=%s bootstrap=%s", identity.role, done.bootstrap)
-    return 0
 
 
 def sync(args) -> int:
@@ -119,6 +135,8 @@ def status(args) -> int:
     last = dt.datetime.fromtimestamp(s.last_sync_ms / 1000).strftime("%Y-%m-%d %H:%M") if s.last_sync_ms else "まだ"
     say(f"中央ストア: {s.server}（利用者 {s.login}、{_role(s.role)}、端末は{_status(s.device_status)}）")
     say(f"  送信待ちの変更: {s.pending_changes} 件、最後の同期: {last}、確認が必要な事項: {s.open_flags} 件")
+    if s.sheet_missing:
+        say(f"  {SHEET_REMINDER}")
     return 0
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from ui.cli import argparse_ja, commands_data, commands_forms, commands_profile, commands_sync, commands_window
+from ui.cli import (
+    argparse_ja,
+    commands_data,
+    commands_forms,
+    commands_profile,
+    commands_recovery,
+    commands_sync,
+    commands_window,
+)
 
 argparse_ja.install()  # argparse's own words (usage, --help, its errors) in Japanese
 
@@ -100,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="この端末の名前（既定: コンピュータ名）")
     p.add_argument("--server-fingerprint", metavar="SHA256", help="サーバ証明書の指紋（事務局から聞いたもの。違えば登録しません）")
     p.add_argument("--org-fingerprint", metavar="FP", help="組織の鍵の指紋（事務局から聞いたもの。違えば登録しません）")
+    p.add_argument("--recovery-sheet", metavar="FILE.pdf",
+                   help="組織を作る最初の事務局の端末のとき、組織の鍵の回復シートをここに作る（回復用パスフレーズを入力）")
     p.set_defaults(handler=commands_sync.enrol)
 
     p = sub.add_parser("sync", help="中央ストアと一度同期する（送信と受信）")
@@ -124,5 +134,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--household", required=True, metavar="ID", help="世帯の ID、または取り込んだファイルでの番号（元の番号）")
     p.add_argument("--user", required=True, metavar="LOGIN", help="支援員の利用者名")
     p.set_defaults(handler=commands_sync.assign)
+
+    p = sub.add_parser("recovery-sheet", help="組織の鍵の回復シート（PDF）を作る（事務局の端末で。印刷して金庫に保管）")
+    _profile(p)
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=commands_recovery.recovery_sheet)
+
+    p = sub.add_parser("recover", help="回復シートから事務局の端末を戻す（事務局の利用者で登録した新しい端末で）")
+    _profile(p)
+    p.add_argument("--sheet", metavar="FILE", help="回復シートの PDF か、行を打ち込んだテキスト（省略すると1行ずつ入力）")
+    p.set_defaults(handler=commands_recovery.recover)
+
+    p = sub.add_parser("org-keys", help="組織の鍵を2台目の事務局の端末に渡す・受け取る")
+    actions = p.add_subparsers(dest="org_keys_action", parser_class=_Parser, required=True, metavar="give|take")
+    a = actions.add_parser("give", help="承認済みの事務局の端末あてに、組織の鍵を封をしたファイルに書き出す")
+    _profile(a)
+    a.add_argument("fingerprint", metavar="FINGERPRINT", help="渡す先の事務局の端末の指紋")
+    a.add_argument("--out", required=True, metavar="FILE")
+    a.set_defaults(handler=commands_recovery.give)
+    a = actions.add_parser("take", help="受け渡しファイルから組織の鍵を受け取る")
+    _profile(a)
+    a.add_argument("file", metavar="FILE")
+    a.set_defaults(handler=commands_recovery.take)
 
     return parser
