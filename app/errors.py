@@ -29,12 +29,15 @@ from sync.client.errors import (
     CodeRejected,
     DevicePending,
     DeviceRevoked,
+    InsecureServer,
     IntegrityFailure,
     NotEnrolled,
+    OrgKeyMismatch,
     ProtocolError,
     ProtocolOld,
     ServerRefused,
     SyncError,
+    TicketRefused,
     Unreachable,
 )
 
@@ -107,8 +110,17 @@ def describe_sync(exc: SyncError) -> str:
         return ("中央ストアに接続できません（" + _reach(exc.reason) + "）。オフラインのまま作業を続けられます。"
                 "記録はこの端末に保存されており、次に接続できたときに送られます。")
     if isinstance(exc, CertificateMismatch):
-        return ("中央ストアの証明書が登録時のものと違います。なりすましの可能性があるため接続を中止しました。"
-                "事務局に連絡してください。")
+        return ("中央ストアの証明書が変わりました（登録時または登録チケットの証明書と違い、組織の鍵の署名もありません）。"
+                "なりすましの可能性があるため、何も送らずに接続を中止しました。事務局に連絡してください。")
+    if isinstance(exc, OrgKeyMismatch):
+        return ("中央ストアが示した組織の鍵が、登録チケットの指紋と違います。なりすましの可能性があるため、"
+                "登録コードを送らずに中止しました（この端末には何も保存していません）。事務局に連絡してください。")
+    if isinstance(exc, InsecureServer):
+        return (f"http:// ではこの端末の外（{exc.host}）に接続できません（登録コードやトークンが暗号化されずに流れます）。"
+                "https:// で始まるアドレスを指定してください。http:// はこのコンピュータ上の中央ストア"
+                "（127.0.0.1、::1、localhost）にだけ使えます。")
+    if isinstance(exc, TicketRefused):
+        return _TICKET_REFUSALS.get(exc.reason, _TICKET_REFUSALS["unreadable"])
     if isinstance(exc, IntegrityFailure):
         return (f"中央ストアから受け取ったデータの署名を確認できませんでした（{exc.what}）。使わずに中止しました。"
                 "事務局に連絡してください。")
@@ -131,6 +143,21 @@ def describe_sync(exc: SyncError) -> str:
     if isinstance(exc, ProtocolError):
         return "中央ストアの応答を読めませんでした。yorisoi の版が合っているか事務局に確かめてください。"
     return "同期できませんでした。保存済みのデータは失われていません。"
+
+
+_TICKET_REFUSALS = {
+    "unreadable": "登録チケットを読めません（yrs1: で始まる文字列を、途中を欠かさずに貼り付けるか入力してください）。"
+                  "1文字違っても検出します。事務局に確かめてください。",
+    "bad_url": "中央ストアのアドレスが正しくありません（例: https://yorisoi.city.local:8443）。",
+    "no_certificate": "登録チケットがないと、この中央ストアに登録できません（証明書を確かめる手段がないため）。"
+                      "事務局から受け取った登録チケット（yrs1: で始まる文字列）を指定してください。",
+    "needs_tls": "この登録チケットは https の中央ストア用です。アドレスを https:// で始めてください。",
+    "mixed": "登録チケットには指紋が含まれています。--server-fingerprint と --org-fingerprint は --code と一緒に使ってください。",
+    "bad_fingerprint": "指紋の形式が正しくありません（証明書は16進64桁、組織の鍵は16進32桁）。",
+    "org_unverified": ("この登録チケットには組織の鍵の指紋がありません（組織の最初の端末用です）が、中央ストアには既に"
+                       "組織の鍵がありました。確かめられない鍵は使わず、登録を中止しました。事務局に新しい登録チケットを"
+                       "発行してもらってください。"),
+}
 
 
 def _reach(reason: str) -> str:

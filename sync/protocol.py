@@ -8,8 +8,11 @@ describes the whole exchange; this file is its executable part.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import ipaddress
 import re
+from dataclasses import dataclass
 
 PROTOCOL = 2
 PREFIX = f"/v{PROTOCOL}"
@@ -110,3 +113,96 @@ def org_keys_gift_context(org_id: str, sender: str, recipient: str) -> bytes:
     """What a gift of the organisation's private keys from one office device to another is
     bound to (HKDF info and AES-GCM associated data); never seen by the store."""
     return _join("yorisoi/org-keys-gift/v1", org_id, sender, recipient)
+
+
+def server_cert_statement(org_id: str, cert_sha256: bytes) -> bytes:
+    """Signed by the organisation's signing key: the store may present this certificate (its
+    DER's SHA-256). A device whose pinned certificate changed re-pins only a certificate its
+    organisation signed."""
+    return _join("yorisoi/server-cert/v1", org_id) + cert_sha256
+
+
+def is_loopback(host: str) -> bool:
+    """A host on this machine: plain HTTP (no certificate) is allowed only to such a host."""
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# -- enrolment tickets ----------------------------------------------------------------------
+#
+# What the office hands a new user, as one copyable text: "yrs1:" + base32 (A–Z, 2–7, no
+# padding) of  version (1 byte, 1) || flags (1 byte: 1 = certificate fingerprint, 2 =
+# organisation fingerprint) || code (the 100 bits of the 20-character code, 13 bytes, the last
+# 4 bits zero) || certificate SHA-256 (32 bytes, if flagged) || organisation fingerprint (16
+# bytes, if flagged) || check (the first 4 bytes of SHA-256("yorisoi/ticket/v1\0" || all
+# before)). Spaces, hyphens and case are ignored when read, so a ticket read aloud or typed from
+# paper works; the check catches a mistyped character.
+
+TICKET_PREFIX = "yrs1:"
+_TICKET_VERSION = 1
+_HAS_CERT, _HAS_ORG = 1, 2
+_CODE = re.compile(r"[A-Z2-7]{20}")
+
+
+class BadTicket(ValueError):
+    """Not a ticket, or one with a wrong character (the check does not match)."""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    code: str  # 20 base32 characters, as the store normalises a code
+    cert_sha256: bytes | None  # SHA-256 of the store's certificate (DER); None: a store without TLS
+    org_fingerprint: str | None  # `fingerprint()` of the organisation's keys, hex digits only; None: founding
+
+
+def encode_ticket(code: str, cert_sha256: bytes | None, org_fingerprint: str | None) -> str:
+    code = re.sub(r"[\s-]", "", code).upper()
+    if not _CODE.fullmatch(code):
+        raise BadTicket("code")
+    flags = (_HAS_CERT if cert_sha256 else 0) | (_HAS_ORG if org_fingerprint else 0)
+    body = bytes([_TICKET_VERSION, flags]) + base64.b32decode(code + "AAAA")[:13]
+    if cert_sha256:
+        if len(cert_sha256) != 32:
+            raise BadTicket("certificate digest")
+        body += cert_sha256
+    if org_fingerprint:
+        org = bytes.fromhex(normalise_fingerprint(org_fingerprint))
+        if len(org) != 16:
+            raise BadTicket("organisation fingerprint")
+        body += org
+    body += _ticket_check(body)
+    return TICKET_PREFIX + base64.b32encode(body).decode("ascii").rstrip("=")
+
+
+def decode_ticket(text: str) -> Ticket:
+    cleaned = re.sub(r"[\s-]", "", text)
+    if cleaned[:len(TICKET_PREFIX)].lower() != TICKET_PREFIX:
+        raise BadTicket("prefix")
+    letters = cleaned[len(TICKET_PREFIX):].upper()
+    if not re.fullmatch(r"[A-Z2-7]{1,200}", letters):
+        raise BadTicket("characters")
+    try:
+        raw = base64.b32decode(letters + "=" * (-len(letters) % 8))
+    except ValueError:
+        raise BadTicket("length") from None
+    body, check = raw[:-4], raw[-4:]
+    if len(body) < 15 or _ticket_check(body) != check or body[0] != _TICKET_VERSION or body[1] & ~3:
+        raise BadTicket("check")
+    flags = body[1]
+    expected = 15 + (32 if flags & _HAS_CERT else 0) + (16 if flags & _HAS_ORG else 0)
+    if len(body) != expected:
+        raise BadTicket("length")
+    code = base64.b32encode(body[2:15]).decode("ascii")[:20]
+    rest = body[15:]
+    cert = rest[:32] if flags & _HAS_CERT else None
+    org = (rest[32:] if cert else rest).hex() if flags & _HAS_ORG else None
+    return Ticket(code=code, cert_sha256=cert, org_fingerprint=org)
+
+
+def _ticket_check(body: bytes) -> bytes:
+    return hashlib.sha256(b"yorisoi/ticket/v1\x00" + body).digest()[:4]

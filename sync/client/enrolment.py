@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sync import protocol
-from sync.client import crypto
-from sync.client.errors import CertificateMismatch, IntegrityFailure, SyncError
+from sync.client import crypto, ticket
+from sync.client.errors import CertificateMismatch, OrgKeyMismatch, SyncError, TicketRefused
 from sync.client.identity import Identity
 from sync.client.local import Local
-from sync.client.remote import Remote, cert_fingerprint, fetch_certificate, unb64
+from sync.client.remote import Remote, cert_fingerprint, cert_sha256, fetch_certificate, unb64
 
 
 class AlreadyEnrolled(SyncError):
@@ -50,16 +50,22 @@ def org_fingerprint(identity: Identity) -> str:
 
 def enrol(local: Local, server: str, code: str, device_name: str, *, server_fingerprint: str | None = None,
           expected_org: str | None = None, remote: Remote | None = None) -> Enrolled:
+    """`code` is a ticket (yrs1:…) or a bare code with the fingerprints beside it. The store's
+    certificate and organisation key are checked against them before the code is sent."""
     if local.state().get("device_id"):
         raise AlreadyEnrolled("this profile is already enrolled")
+    wanted = ticket.expected(server, code, server_fingerprint, expected_org)
     cert_pem = None
     if remote is None:
         cert_pem = fetch_certificate(server)
-        if cert_pem and server_fingerprint and _hex(cert_fingerprint(cert_pem)) != _hex(server_fingerprint):
-            raise CertificateMismatch(server_fingerprint, cert_fingerprint(cert_pem))
+        if cert_pem and wanted.cert_sha256 and cert_sha256(cert_pem) != wanted.cert_sha256:
+            raise CertificateMismatch(_colon_hex(wanted.cert_sha256), cert_fingerprint(cert_pem))
         remote = Remote(server, cert_pem=cert_pem)
+    if wanted.org_fingerprint:
+        presented = remote.enrol_org(wanted.org_fingerprint)
+        _require_org(wanted.org_fingerprint, presented)
     keys = crypto.KeyPair.generate()
-    doc = remote.enrol(code, device_name, keys.box_public, keys.sign_public)
+    doc = remote.enrol(wanted.code, device_name, keys.box_public, keys.sign_public)
     org = doc.get("org") or {}
     account = doc.get("account") or {}
     identity = Identity(
@@ -67,11 +73,15 @@ def enrol(local: Local, server: str, code: str, device_name: str, *, server_fing
         org_id=str(org["id"]), org_name=str(org.get("name", "")), org_sign_public=unb64(org.get("sign_public")),
         org_box_public=unb64(org.get("box_public")), account_id=str(account["id"]), login=str(account["login"]),
         role=str(account["role"]), status=str(doc.get("status", "pending")))
+    if wanted.org_fingerprint:
+        _require_org(wanted.org_fingerprint, org)
+    elif identity.org_sign_public and not wanted.loopback:
+        # A founding ticket names no organisation key; a store that answers with one would have
+        # it pinned on trust alone.
+        raise TicketRefused("org_unverified")
     if identity.org_sign_public:
         verify_org_keys(identity.org_id, identity.org_sign_public, identity.org_box_public,
                         unb64(org.get("keys_signature")))
-    if expected_org and identity.org_sign_public and _hex(org_fingerprint(identity)) != _hex(expected_org):
-        raise IntegrityFailure("organisation key fingerprint")
     # The token exists once: keep it before anything else can fail.
     local.save_state(identity.to_state())
     bootstrap = bool(doc.get("bootstrap"))
@@ -79,6 +89,19 @@ def enrol(local: Local, server: str, code: str, device_name: str, *, server_fing
         identity = _found_organisation(local, remote, identity)
     return Enrolled(identity, keys.fingerprint, org_fingerprint(identity),
                     cert_fingerprint(cert_pem) if cert_pem else "", bootstrap)
+
+
+def _require_org(wanted: str, org: dict) -> None:
+    """The organisation keys the store presents are the ticket's, and vouch for each other."""
+    sign_public, box_public = unb64(org.get("sign_public")), unb64(org.get("box_public"))
+    found = protocol.fingerprint(box_public, sign_public) if sign_public and box_public else ""
+    if _hex(found) != _hex(wanted):
+        raise OrgKeyMismatch(wanted, found)
+    verify_org_keys(str(org.get("id", "")), sign_public, box_public, unb64(org.get("keys_signature")))
+
+
+def _colon_hex(digest: bytes) -> str:
+    return ":".join(f"{b:02X}" for b in digest)
 
 
 def verify_org_keys(org_id: str, sign_public: bytes, box_public: bytes | None, signature: bytes | None) -> None:

@@ -3,7 +3,11 @@
     SyncError
     ├── NotEnrolled          this profile has not been enrolled on a central store
     ├── Unreachable          no connection (offline, server down, timeout, cut mid-way)
-    ├── CertificateMismatch  the server's TLS certificate is not the one pinned at enrolment
+    ├── CertificateMismatch  the server's TLS certificate is not the one pinned (or the ticket's),
+    │                        and the organisation did not sign the new one
+    ├── OrgKeyMismatch       at enrolment, the store presents another organisation key than the ticket's
+    ├── InsecureServer       plain http:// to a host that is not this machine
+    ├── TicketRefused        an enrolment that would have to trust something on first use, or a bad ticket
     ├── ProtocolError        the server answered something this client cannot read
     ├── IntegrityFailure     a signature, a tag or a key copy does not verify: refused, not used
     └── ServerRefused        a 4xx answer, with the protocol's error code
@@ -35,6 +39,31 @@ class CertificateMismatch(SyncError):
         super().__init__(f"certificate {found} is not the pinned {expected}")
         self.expected = expected
         self.found = found
+
+
+class OrgKeyMismatch(SyncError):
+    def __init__(self, expected: str, found: str) -> None:
+        super().__init__(f"organisation key {found or 'none'} is not the ticket's {expected}")
+        self.expected = expected
+        self.found = found
+
+
+class InsecureServer(SyncError):
+    def __init__(self, host: str) -> None:
+        super().__init__(f"plain http to {host}")
+        self.host = host
+
+
+class TicketRefused(SyncError):
+    """reason: 'unreadable' (not a ticket or a mistyped one), 'bad_url', 'no_certificate' (https
+    to another machine without the certificate's fingerprint), 'needs_tls' (a ticket with a
+    certificate given an http:// address), 'bad_fingerprint', 'mixed' (a ticket and fingerprints
+    beside it), 'org_unverified' (a store that
+    already has organisation keys, reached without their fingerprint)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class ProtocolError(SyncError):

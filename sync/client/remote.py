@@ -3,7 +3,7 @@
 TLS trust is the certificate pinned at enrolment and nothing else: the pinned PEM is the only
 trust anchor of the connection, so a city's self-signed certificate works and no other
 certificate (even one signed by a public CA) is accepted. Plain HTTP is used only when the
-enrolment URL said so, which the server allows only on loopback.
+enrolment URL said so, and only to a loopback address (the server serves it nowhere else).
 
 Every failure becomes a typed `SyncError`; nothing from httpx escapes.
 """
@@ -25,6 +25,7 @@ from sync.client.errors import (
     CodeRejected,
     DevicePending,
     DeviceRevoked,
+    InsecureServer,
     ProtocolError,
     ProtocolOld,
     ServerRefused,
@@ -54,10 +55,12 @@ def unb64(text: str | None) -> bytes | None:
         raise ProtocolError("bad base64 from server") from None
 
 
+def cert_sha256(pem: str) -> bytes:
+    return hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).digest()
+
+
 def cert_fingerprint(pem: str) -> str:
-    der = ssl.PEM_cert_to_DER_cert(pem)
-    digest = hashlib.sha256(der).hexdigest().upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    return ":".join(f"{b:02X}" for b in cert_sha256(pem))
 
 
 def fetch_certificate(url: str, timeout: float = 5.0) -> str | None:
@@ -114,8 +117,11 @@ class Remote:
             self._client = client
         else:
             verify: ssl.SSLContext | bool = pinned_context(cert_pem) if cert_pem else False
-            if urlsplit(self.url).scheme == "https" and not cert_pem:
+            parts = urlsplit(self.url)
+            if parts.scheme == "https" and not cert_pem:
                 raise ProtocolError("an https server needs its pinned certificate")
+            if parts.scheme == "http" and not protocol.is_loopback(parts.hostname or ""):
+                raise InsecureServer(parts.hostname or "")
             self._client = httpx.Client(base_url=self.url, verify=verify, timeout=TIMEOUT,
                                         headers={"User-Agent": "yorisoi"})
         self._cert_expected = cert_fingerprint(cert_pem) if cert_pem else ""
@@ -181,6 +187,16 @@ class Remote:
 
     def health(self) -> dict:
         return self._json("GET", "/health")
+
+    def enrol_org(self, fingerprint: str) -> dict:
+        """The organisation keys the store holds under this fingerprint ({} when it has none)."""
+        try:
+            org = self._json("GET", "/enrol/org", params={"fingerprint": fingerprint}).get("org")
+        except ServerRefused as exc:
+            if exc.status == 404:
+                return {}
+            raise
+        return org if isinstance(org, dict) else {}
 
     def enrol(self, code: str, device_name: str, box_public: bytes, sign_public: bytes) -> dict:
         return self._json("POST", "/enrol", json={"code": code, "device_name": device_name,

@@ -32,6 +32,11 @@ class IssuedCode:
     kind: str  # 'bootstrap' or 'device'
     code: str
     expires_ms: int
+    # The code with what a device must find before it sends it (protocol.encode_ticket): the
+    # store's certificate and, once the organisation has keys, the organisation's fingerprint.
+    ticket: str
+    cert_sha256: bytes | None
+    org_fingerprint: str | None
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,10 @@ class DeviceInfo:
     last_seen_ms: int | None
 
 
-def create_org(engine: Engine, name: str, office_login: str = "office", hours: int = 24) -> IssuedCode:
+def create_org(engine: Engine, name: str, office_login: str = "office", hours: int = 24,
+               cert_sha256: bytes | None = None) -> IssuedCode:
+    """The organisation founded by its office's first device: its ticket carries only the
+    certificate, since the organisation's keys do not exist until that device makes them."""
     name = _org_name(name)
     _check_login(office_login)
     _check_hours(hours)
@@ -58,7 +66,7 @@ def create_org(engine: Engine, name: str, office_login: str = "office", hours: i
         conn.execute(insert(org).values(id=org_id, name=name, created_ms=now))
         conn.execute(insert(account).values(id=account_id, org_id=org_id, login=office_login, role="office",
                                             created_ms=now))
-        return _issue(conn, name, account_id, office_login, "office", "bootstrap", hours, now)
+        return _issue(conn, name, account_id, office_login, "office", "bootstrap", hours, now, cert_sha256, None)
 
 
 def add_user(engine: Engine, login: str, org_name: str | None = None, role: str = "worker") -> tuple[str, int]:
@@ -83,7 +91,8 @@ def add_user(engine: Engine, login: str, org_name: str | None = None, role: str 
     return name, len(joined)
 
 
-def enrol_code_for(engine: Engine, login: str, org_name: str | None = None, hours: int = 24) -> IssuedCode:
+def enrol_code_for(engine: Engine, login: str, org_name: str | None = None, hours: int = 24,
+                   cert_sha256: bytes | None = None) -> IssuedCode:
     _check_hours(hours)
     with db.write(engine) as conn:
         org_id, name = _resolve_org(conn, org_name)
@@ -91,12 +100,14 @@ def enrol_code_for(engine: Engine, login: str, org_name: str | None = None, hour
                                                                        account.c.login == login)).first()
         if row is None:
             raise AdminError(f"組織「{name}」にログイン名「{login}」はありません。")
-        has_keys = conn.scalar(select(org.c.sign_public).where(org.c.id == org_id)) is not None
+        keys = conn.execute(select(org.c.sign_public, org.c.box_public).where(org.c.id == org_id)).first()
+        has_keys = keys.sign_public is not None
         if not has_keys and row.role != "office":
             raise AdminError(f"組織「{name}」の鍵がまだ登録されていません。先に事務局の端末を登録してください。")
         # Until the org has keys, only a bootstrap device can do anything useful (post them).
         kind = "device" if has_keys else "bootstrap"
-        return _issue(conn, name, row.id, login, row.role, kind, hours, now_ms())
+        org_fp = p.fingerprint(keys.box_public, keys.sign_public) if has_keys else None
+        return _issue(conn, name, row.id, login, row.role, kind, hours, now_ms(), cert_sha256, org_fp)
 
 
 def list_devices(engine: Engine, org_name: str | None = None) -> list[DeviceInfo]:
@@ -114,12 +125,14 @@ def list_devices(engine: Engine, org_name: str | None = None) -> list[DeviceInfo
 
 
 def _issue(conn: Connection, org_name: str, account_id: str, login: str, role: str, kind: str, hours: int,
-           now: int) -> IssuedCode:
+           now: int, cert_sha256: bytes | None, org_fp: str | None) -> IssuedCode:
     code = new_code()
     expires = now + hours * 3600 * 1000
     conn.execute(insert(enrol_code).values(code_hash=code_hash(normalise_code(code)), account_id=account_id,
                                            kind=kind, created_ms=now, expires_ms=expires))
-    return IssuedCode(org_name=org_name, login=login, role=role, kind=kind, code=code, expires_ms=expires)
+    return IssuedCode(org_name=org_name, login=login, role=role, kind=kind, code=code, expires_ms=expires,
+                      ticket=p.encode_ticket(code, cert_sha256, org_fp), cert_sha256=cert_sha256,
+                      org_fingerprint=org_fp)
 
 
 def _resolve_org(conn: Connection, org_name: str | None) -> tuple[str, str]:

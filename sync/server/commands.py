@@ -6,13 +6,14 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import admin, config, db, migrations, serve, tls
 
 STATUS_NAMES = {"pending": "承認待ち", "approved": "承認済み", "revoked": "取り消し"}
-KIND_NAMES = {"bootstrap": "初回登録コード (事務局の最初の端末用)", "device": "端末登録コード"}
+KIND_NAMES = {"bootstrap": "初回登録チケット (事務局の最初の端末用)", "device": "端末登録チケット"}
 
 
 def run(args: Namespace) -> int:
@@ -82,7 +83,7 @@ def _admin(args: Namespace) -> int:
     engine = _open_store(args)
     try:
         if args.op == "create-org":
-            issued = admin.create_org(engine, args.name, args.office_login, args.hours)
+            issued = admin.create_org(engine, args.name, args.office_login, args.hours, _cert_sha256(args))
             print(f"組織「{issued.org_name}」と事務局アカウント「{issued.login}」を作成しました。")
             _print_code(issued)
         elif args.op == "add-user":
@@ -90,7 +91,7 @@ def _admin(args: Namespace) -> int:
             print(f"組織「{org_name}」に{admin.ROLE_NAMES[args.role]}「{args.login}」を追加しました"
                   f"（保管庫 {shared} 件に参加）。")
         elif args.op == "enrol-code":
-            _print_code(admin.enrol_code_for(engine, args.login, args.org, args.hours))
+            _print_code(admin.enrol_code_for(engine, args.login, args.org, args.hours, _cert_sha256(args)))
         elif args.op == "list-devices":
             _print_devices(admin.list_devices(engine, args.org))
     finally:
@@ -98,9 +99,30 @@ def _admin(args: Namespace) -> int:
     return 0
 
 
+def _cert_sha256(args: Namespace) -> bytes | None:
+    """The certificate `serve` presents (the one given, else the data folder's); None when the
+    store serves without TLS (loopback only), so the ticket carries no certificate."""
+    path = Path(args.cert) if args.cert else tls.paths(config.ensure_data_dir(args.data))[0]
+    if not args.cert and not path.exists():
+        return None
+    return tls.sha256(path.read_bytes())
+
+
 def _print_code(issued: admin.IssuedCode) -> None:
     print(f"{KIND_NAMES[issued.kind]} ({issued.login}、1回限り、{_when(issued.expires_ms)} まで有効):")
-    print(f"  {issued.code}")
+    print(f"  {issued.ticket}")
+    print("端末で: yorisoi enrol --server URL --ticket 上のチケット (または 同期 → 中央ストアに登録…)")
+    print("手で入力する場合 (同じ内容):")
+    print(f"  登録コード:         {issued.code}")
+    if issued.cert_sha256:
+        print(f"  サーバ証明書の指紋: {':'.join(f'{b:02X}' for b in issued.cert_sha256)}")
+    else:
+        print("  サーバ証明書の指紋: なし (TLS なしのストア: この端末上 (ループバック) からのみ登録できます)")
+    if issued.org_fingerprint:
+        fp = issued.org_fingerprint
+        print(f"  組織の鍵の指紋:     {'-'.join(fp[i:i + 4] for i in range(0, 32, 4))}")
+    else:
+        print("  組織の鍵の指紋:     なし (組織の最初の端末が組織の鍵を作ります)")
 
 
 def _print_devices(devices: list[admin.DeviceInfo]) -> None:

@@ -16,7 +16,7 @@ from sync import protocol as p
 from . import db, signatures
 from .answers import org_json
 from .auth import Caller
-from .errors import ApiError, conflict, forbidden
+from .errors import ApiError, bad_request, conflict, forbidden, not_found
 from .ids import code_hash, new_id, new_token, normalise_code, now_ms, sha256_hex
 from .models import EnrolRequest, OrgKeysRequest
 from .schema import account, device, enrol_code, enrol_failure, org
@@ -47,6 +47,21 @@ def enrol(engine: Engine, address: str, req: EnrolRequest) -> Enrolled:
         if e.code in (p.E_CODE_INVALID, p.E_CODE_EXPIRED):
             _record_failure(engine, address, now)
         raise
+
+
+def org_by_fingerprint(engine: Engine, fingerprint: str) -> dict:
+    """The organisation whose keys have this fingerprint, so a device checks them against its
+    ticket before it sends its code. Orgs per store are few (a city's), so they are scanned."""
+    wanted = p.normalise_fingerprint(fingerprint)
+    if len(wanted) != 32 or len(fingerprint) > 64:
+        raise bad_request("fingerprint: 32 hex digits")
+    with db.read(engine) as conn:
+        rows = conn.execute(select(org.c.id, org.c.name, org.c.sign_public, org.c.box_public, org.c.keys_signature)
+                            .where(org.c.sign_public.is_not(None))).all()
+    for r in rows:
+        if p.normalise_fingerprint(p.fingerprint(r.box_public, r.sign_public)) == wanted:
+            return org_json(r.id, r.name, r.sign_public, r.box_public, r.keys_signature)
+    raise not_found("no organisation with this key fingerprint")
 
 
 def _use_code(engine: Engine, req: EnrolRequest, now: int) -> Enrolled:

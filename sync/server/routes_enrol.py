@@ -22,6 +22,11 @@ def health() -> dict:
     return {"service": "yorisoi-central-store", "protocol": p.PROTOCOL, "time_ms": now_ms()}
 
 
+@router.get("/enrol/org")
+def enrol_org(engine: EngineDep, fingerprint: str = "") -> dict:
+    return {"org": enrolment.org_by_fingerprint(engine, fingerprint)}
+
+
 @router.post("/enrol")
 def enrol(request: Request, engine: EngineDep,
           req: Annotated[EnrolRequest, Depends(json_body(EnrolRequest))]) -> dict:

@@ -5,11 +5,12 @@ enrolment codes across a network in clear text, so that is refused (exit 2), not
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+
+from sync.protocol import is_loopback
 
 from . import config, tls
 
@@ -33,15 +34,6 @@ class Plan:
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{'https' if self.cert else 'http'}://{host}:{self.port}/"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def plan(data_arg: str, db_arg: str | None, host: str, port: int, cert: str | None, key: str | None,

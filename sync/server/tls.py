@@ -33,11 +33,16 @@ def paths(data: Path) -> tuple[Path, Path]:
 
 def fingerprint(cert_pem: bytes) -> str:
     """SHA-256 of the certificate (DER) as colon-separated hex, as browsers and openssl show it."""
+    return ":".join(f"{b:02X}" for b in sha256(cert_pem))
+
+
+def sha256(cert_pem: bytes) -> bytes:
+    """SHA-256 of the certificate's DER: what a ticket carries and the organisation signs."""
     try:
         der = x509.load_pem_x509_certificate(cert_pem).public_bytes(serialization.Encoding.DER)
     except ValueError as e:
         raise TlsError("証明書ファイルを読めません (PEM 形式の証明書を指定してください)。") from e
-    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+    return hashlib.sha256(der).digest()
 
 
 def make_cert(data: Path, hosts: list[str], force: bool = False) -> tuple[Path, Path, str]:

@@ -21,6 +21,7 @@ from tests.ui.cli_helpers import assert_no_traceback, yorisoi
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"[A-Z2-7]{5}(?:-[A-Z2-7]{5}){3}")
+TICKET = re.compile(r"yrs1:[A-Z2-7]+")
 FINGERPRINT = re.compile(r"この端末の指紋:\s+([0-9a-f]{4}(?:-[0-9a-f]{4}){7})")
 CANARY = "カナリア記録ZQX7"
 
@@ -113,13 +114,13 @@ def test_the_readme_flow_on_one_machine(served, tmp_path):
 
     created = server_cli("admin", "--data", data, "create-org", "みその市")
     assert created.returncode == 0, created.stderr
-    [bootstrap] = CODE.findall(created.stdout)
-    ok(yorisoi("enrol", "--profile", str(office), "--server", url, "--code", bootstrap), "事務局の端末")
+    [bootstrap] = TICKET.findall(created.stdout)
+    ok(yorisoi("enrol", "--profile", str(office), "--server", url, "--ticket", bootstrap), "事務局の端末")
 
     assert server_cli("admin", "--data", data, "add-user", "sato").returncode == 0
     issued = server_cli("admin", "--data", data, "enrol-code", "sato")
-    [code] = CODE.findall(issued.stdout)
-    out = ok(yorisoi("enrol", "--profile", str(laptop), "--server", url, "--code", code), "事務局に")
+    [ticket] = TICKET.findall(issued.stdout)
+    out = ok(yorisoi("enrol", "--profile", str(laptop), "--server", url, "--ticket", ticket), "事務局に")
     [fingerprint] = FINGERPRINT.findall(out)
 
     waiting = yorisoi("sync", "--profile", str(laptop))

@@ -17,7 +17,7 @@ log = logging.getLogger("yorisoi")
 
 def enrol(args) -> int:
     with opened(args) as session:
-        done = session.sync.enrol(args.server, args.code, device_name=args.name,
+        done = session.sync.enrol(args.server, args.ticket or args.code, device_name=args.name,
                                   server_fingerprint=args.server_fingerprint, org_fingerprint=args.org_fingerprint)
         _say_enrolled(done)
         if done.bootstrap:

@@ -1,7 +1,9 @@
-"""Enrol this laptop on the city's central store: its address and the one-time code.
+"""Enrol this laptop on the city's central store: its address and the enrolment ticket.
 
-The work (fetching and pinning the certificate, making the device keys, registering them)
-runs off the UI thread; the result shows the fingerprint the office compares before approving.
+The ticket (yrs1:…) carries the one-time code with the fingerprints of the store's certificate
+and the organisation's key; both are checked before the code is sent. The work (checking,
+pinning, making the device keys, registering them) runs off the UI thread; the result shows
+the fingerprint the office compares before approving.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ class EnrolDialog(QDialog):
         self.setWindowTitle(tr("中央ストアに登録"))
         self.setAccessibleName(tr("中央ストアに登録"))
         outer = QVBoxLayout(self)
-        intro = QLabel(tr("事務局から受け取った中央ストアのアドレスと登録コードを入力してください。"
+        intro = QLabel(tr("事務局から受け取った中央ストアのアドレスと登録チケット（yrs1: で始まる文字列）を"
+                          "入力してください。チケットの指紋と中央ストアが合わなければ、登録コードは送りません。"
                           "登録後、表示される「端末の指紋」を事務局に伝えて承認を受けます。"))
         intro.setWordWrap(True)
         outer.addWidget(intro)
@@ -34,14 +37,11 @@ class EnrolDialog(QDialog):
         self.server = QLineEdit()
         self.server.setPlaceholderText("https://yorisoi.city.local:8443")
         self.server.setAccessibleName(tr("中央ストアのアドレス"))
-        self.code = QLineEdit()
-        self.code.setPlaceholderText("ABCDE-FGHIJ-KLMNO-PQRST")
-        self.code.setAccessibleName(tr("登録コード"))
-        self.server_fingerprint = QLineEdit()
-        self.server_fingerprint.setAccessibleName(tr("サーバ証明書の指紋（任意）"))
+        self.ticket = QLineEdit()
+        self.ticket.setPlaceholderText("yrs1:AEBQ…")
+        self.ticket.setAccessibleName(tr("登録チケット"))
         form.addRow(tr("アドレス"), self.server)
-        form.addRow(tr("登録コード"), self.code)
-        form.addRow(tr("証明書の指紋（任意）"), self.server_fingerprint)
+        form.addRow(tr("登録チケット"), self.ticket)
         outer.addLayout(form)
         self.result_label = QLabel()
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -57,20 +57,19 @@ class EnrolDialog(QDialog):
         outer.addWidget(self.buttons)
 
     def submit(self) -> None:
-        server, code = self.server.text().strip(), self.code.text().strip()
+        server, ticket = self.server.text().strip(), "".join(self.ticket.text().split())
         if not server.startswith(("https://", "http://")):
             self.message.show_message(tr("アドレスは https:// で始めてください。"), "refused")
             self.server.setFocus()
             return
-        if not code:
-            self.message.show_message(tr("登録コードを入力してください。"), "refused")
-            self.code.setFocus()
+        if not ticket:
+            self.message.show_message(tr("登録チケットを入力してください。"), "refused")
+            self.ticket.setFocus()
             return
         self.ok.setEnabled(False)
-        self.message.show_message(tr("登録しています…"), "info")
-        fingerprint = self.server_fingerprint.text().strip() or None
+        self.message.show_message(tr("確かめて登録しています…"), "info")
         session = self.session
-        runner.run(lambda: session.sync.enrol(server, code, server_fingerprint=fingerprint), self._done, self._failed)
+        runner.run(lambda: session.sync.enrol(server, ticket), self._done, self._failed)
 
     def _done(self, done) -> None:
         self.message.show_message(tr("登録しました。"), "ok")
