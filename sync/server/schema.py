@@ -78,7 +78,12 @@ enrol_failure = Table(
     Column("id", AutoId, primary_key=True, autoincrement=True),
     Column("address", String(100), nullable=False),
     Column("at_ms", Ms, nullable=False),
+    # Hashes, not the values: of the first group of the code tried, and of the device name sent.
+    Column("code_key", String(64), nullable=True),
+    Column("name_key", String(64), nullable=True),
     Index(None, "address", "at_ms"),
+    Index(None, "code_key", "at_ms"),
+    Index(None, "name_key", "at_ms"),
 )
 
 device = Table(
