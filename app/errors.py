@@ -40,6 +40,7 @@ from sync.client.errors import (
     TicketRefused,
     Unreachable,
 )
+from sync.client.revocation import CannotRevokeSelf
 
 
 class AppError(Exception):
@@ -60,6 +61,21 @@ class InvalidInput(AppError):
 
 class NotFound(AppError):
     pass
+
+
+class DeviceStopped(DeviceRevoked):
+    """The organisation revoked this device (``signed``) and the device did what that means;
+    or the store said so without the organisation's signature (nothing was touched)."""
+
+    def __init__(self, *, signed: bool, revoked_ms: int | None = None, file: str | None = None, count: int = 0,
+                 oldest_ms: int | None = None, newest_ms: int | None = None) -> None:
+        super().__init__(403, "device_revoked", "revoked" if signed else "revocation not signed by the organisation")
+        self.signed = signed
+        self.revoked_ms = revoked_ms
+        self.file = file
+        self.count = count
+        self.oldest_ms = oldest_ms
+        self.newest_ms = newest_ms
 
 
 def describe(exc: BaseException) -> str:
@@ -126,6 +142,8 @@ def describe_sync(exc: SyncError) -> str:
                 "事務局に連絡してください。")
     if isinstance(exc, DevicePending):
         return "この端末はまだ事務局に承認されていません。端末の指紋を事務局に伝え、承認を受けてから同期してください。"
+    if isinstance(exc, DeviceStopped):
+        return _stopped(exc)
     if isinstance(exc, DeviceRevoked):
         return "この端末の利用は事務局によって停止されています。事務局に連絡してください。"
     if isinstance(exc, ProtocolOld):
@@ -136,8 +154,11 @@ def describe_sync(exc: SyncError) -> str:
         return "登録コードが正しくないか、すでに使われています。コードを確かめるか、新しいコードを発行してもらってください。"
     if isinstance(exc, NotOffice):
         return "この操作は事務局（多機関協働）の端末でのみ行えます。"
+    if isinstance(exc, CannotRevokeSelf):
+        return "いま使っているこの端末は停止できません。別の事務局の端末から行ってください。"
     if isinstance(exc, UnknownDevice):
-        return f"承認待ちの端末に、指紋 {exc.fingerprint} のものはありません。「yorisoi devices」で確かめてください。"
+        return (f"指紋 {exc.fingerprint} の端末は見つかりません（承認できるのは承認待ちの端末だけです）。"
+                "「yorisoi devices」で確かめてください。")
     if isinstance(exc, ServerRefused):
         return _refusal(exc)
     if isinstance(exc, ProtocolError):
@@ -158,6 +179,27 @@ _TICKET_REFUSALS = {
                        "組織の鍵がありました。確かめられない鍵は使わず、登録を中止しました。事務局に新しい登録チケットを"
                        "発行してもらってください。"),
 }
+
+
+def _stopped(exc: DeviceStopped) -> str:
+    if not exc.signed:
+        return ("中央ストアはこの端末を停止したと答えましたが、組織（事務局）の署名を確認できません。"
+                "この端末のデータはそのまま残しています。事務局に連絡してください。")
+    when = f"（{_when(exc.revoked_ms)}）" if exc.revoked_ms else ""
+    text = f"この端末は事務局により停止されました{when}。"
+    if exc.count and exc.file:
+        span = f"、{_when(exc.oldest_ms)}〜{_when(exc.newest_ms)}" if exc.oldest_ms else ""
+        text += (f"送信していなかった記録 {exc.count} 件{span}は、事務局だけが開ける形で次のファイルに封印して保存しました: "
+                 f"{exc.file}　このファイルを事務局に渡してください（事務局が取り込めば、入力した内容は失われません）。")
+    else:
+        text += "送信していない記録はありませんでした。"
+    return text + "この端末からは世帯のデータを削除しました。"
+
+
+def _when(ms: int | None) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M") if ms else ""
 
 
 def _reach(reason: str) -> str:

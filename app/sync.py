@@ -13,13 +13,15 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app import revocation as last_contact
 from app import sync_checks
 from app.errors import NotFound, Refused
 from app.session import SHARED_VAULTS, Service
 from storage import flags
 from storage.replica import Replica
-from sync.client import enrolment
+from sync.client import enrolment, revocation
 from sync.client.engine import Report, SyncEngine
+from sync.client.errors import DeviceRevoked
 from sync.client.identity import Identity
 from sync.client.remote import Remote
 
@@ -56,6 +58,16 @@ def failure_kind(exc: BaseException) -> str:
 
 
 @dataclass(frozen=True)
+class Unsent:
+    """What a device said it had not sent (numbers only) and when it said so."""
+
+    count: int
+    oldest_ms: int | None
+    newest_ms: int | None
+    reported_ms: int
+
+
+@dataclass(frozen=True)
 class DeviceInfo:
     id: str
     login: str
@@ -65,6 +77,9 @@ class DeviceInfo:
     fingerprint: str
     trusted: bool
     this_device: bool
+    revoked_ms: int | None = None  # set only when the organisation's revocation verifies
+    unsent: Unsent | None = None
+    last_seen_ms: int | None = None
 
 
 def _info(device: dict, identity: Identity, trusted: bool | None = None) -> DeviceInfo:
@@ -73,7 +88,18 @@ def _info(device: dict, identity: Identity, trusted: bool | None = None) -> Devi
     return DeviceInfo(device["id"], device["login"], device["role"], device["name"], device["status"],
                       protocol.fingerprint(device["box_public"], device["sign_public"]),
                       enrolment.device_trusted(identity, device) if trusted is None else trusted,
-                      device["id"] == identity.device_id)
+                      device["id"] == identity.device_id, revocation.of_device(identity, device),
+                      _unsent(device.get("unsent")), _int(device.get("last_seen_ms")))
+
+
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _unsent(doc) -> Unsent | None:
+    if not isinstance(doc, dict) or _int(doc.get("count")) is None or _int(doc.get("reported_ms")) is None:
+        return None
+    return Unsent(doc["count"], _int(doc.get("oldest_ms")), _int(doc.get("newest_ms")), doc["reported_ms"])
 
 
 class SyncService(Service):
@@ -144,6 +170,11 @@ class SyncService(Service):
             try:
                 report = SyncEngine(self.replica(), remote, progress=progress,
                                     local_ms=self.store.clock.wall_ms).run()
+            except DeviceRevoked as refusal:
+                stopped = last_contact.stop(self, identity, refusal)
+                if stopped.signed:
+                    self.session.changed(set())  # every view: the households are gone
+                raise stopped from None
             finally:
                 remote.close()
                 self.restore_clock()
@@ -198,6 +229,31 @@ class SyncService(Service):
             self.session.audit(records, "sync.approve", detail=device["login"])
         self.run()  # hands the new device the keys of the vaults its account belongs to
         return _info({**device, "status": "approved"}, identity, trusted=True)
+
+    def revoke(self, fingerprint: str) -> DeviceInfo:
+        """Stop a device: the organisation signs its revocation, the store refuses its token from
+        now on, and every device learns it (and checks the signature) at its next sync."""
+        identity = self.identity()
+        self._office_only(identity)
+        remote = self.remote(identity)
+        try:
+            device = revocation.revoke(identity, remote, fingerprint)
+        finally:
+            remote.close()
+        replica = self.replica()
+        # Kept here for good: a store that later lists the device as approved changes nothing.
+        replica.save_state(revocation.to_remember(device["id"], device["revocation"]))
+        with self.store.write() as records:
+            self.session.audit(records, "sync.revoke", detail=device["login"])
+        return _info(device, identity)
+
+    def import_unsent(self, path) -> last_contact.Imported:
+        """Take in the sealed file of what a revoked device had not sent (the office only)."""
+        return last_contact.import_file(self, path)
+
+    def stopped(self) -> last_contact.DeviceStopped | None:
+        """What the organisation's revocation did on this device, if it happened."""
+        return last_contact.stopped_before(self.replica().state())
 
     def assign(self, household_ids: str | list[str], login: str) -> int:
         """Give a worker's account access to households' vaults (their whole history); returns

@@ -38,12 +38,25 @@ def pending_vaults(conn) -> list[str]:
         "SELECT DISTINCT vault_id FROM change WHERE pushed = 0 AND envelope_id IS NULL")]
 
 
-def batches(conn, vault_ids, max_ops: int = MAX_OPS) -> Iterator[Batch]:
-    """Batches of at most ``max_ops`` operations for each of these vaults' unsealed changes."""
+def unsent_vaults(conn) -> list[str]:
+    """Vaults with any change the store has not acknowledged (sealed in the outbox or not)."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT vault_id FROM change WHERE pushed = 0")]
+
+
+def unsent_summary(conn) -> tuple[int, str | None, str | None]:
+    """How many changes the store has not acknowledged, with the oldest and newest stamp."""
+    count, oldest, newest = conn.execute("SELECT count(*), min(stamp), max(stamp) FROM change WHERE pushed = 0").fetchone()
+    return int(count), oldest, newest
+
+
+def batches(conn, vault_ids, max_ops: int = MAX_OPS, *, sealed_too: bool = False) -> Iterator[Batch]:
+    """Batches of at most ``max_ops`` operations for each of these vaults' unsealed changes
+    (``sealed_too``: every change not acknowledged, those in the outbox included)."""
+    unsealed = "" if sealed_too else " AND envelope_id IS NULL"
     for vault_id in vault_ids:
         rows = conn.execute(
             "SELECT seq, entity, entity_id, fields FROM change "
-            "WHERE vault_id = ? AND pushed = 0 AND envelope_id IS NULL ORDER BY seq", (vault_id,)).fetchall()
+            f"WHERE vault_id = ? AND pushed = 0{unsealed} ORDER BY seq", (vault_id,)).fetchall()
         # One operation per record, carrying every field any of its changes named.
         wanted: dict[tuple[str, str], set[str]] = {}
         seqs: dict[tuple[str, str], list[int]] = defaultdict(list)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import msgpack
 
-from storage import audit, merge, outbound
-from storage.schema import ENTITIES
+from storage import audit, hlc, merge, outbound
+from storage.schema import ENTITIES, entity
 from storage.store import Store
 
 STATE_PREFIX = "sync."
@@ -222,6 +222,44 @@ class Replica:
             for envelope_id in envelope_ids:
                 records.conn.execute("UPDATE change SET pushed = 1 WHERE envelope_id = ?", (envelope_id,))
                 records.conn.execute("DELETE FROM sync_outbox WHERE envelope_id = ?", (envelope_id,))
+
+    # -- what was never acknowledged (a revoked device's, or a report of it) -------------
+
+    def unsent_summary(self) -> tuple[int, int | None, int | None]:
+        """How many changes the store has not acknowledged, and their span (ms): numbers only."""
+        count, oldest, newest = outbound.unsent_summary(self.conn)
+        if not count:
+            return 0, None, None
+        return count, hlc.stamp_millis(oldest), hlc.stamp_millis(newest)
+
+    def unsent_operations(self) -> list[dict]:
+        """Every change the store has not acknowledged, as record operations per vault (those
+        sealed in the outbox included: their vault key may be one the office lacks)."""
+        out: dict[str, dict] = {}
+        for batch in outbound.batches(self.conn, outbound.unsent_vaults(self.conn), sealed_too=True):
+            doc = out.setdefault(batch.vault_id, {"vault": batch.vault_id, "kind": self.kind_of(batch.vault_id)
+                                                  or "household", "ops": []})
+            doc["ops"].extend(batch.ops)
+        return list(out.values())
+
+    def merge_as_own(self, received: list) -> ApplyResult:
+        """Merge operations another device could not send (an imported unsent file) through the
+        same path as a pull, and capture every record they touched as this device's change, so
+        they go out at the next sync with their original stamps. One transaction."""
+        with self.store.write() as records:
+            applied = self.apply(received, [], {}, {})
+            rows = []
+            for item in received:
+                for op in item.ops:
+                    if not (isinstance(op, list) and len(op) > 2 and op[1] in ENTITIES and isinstance(op[2], str)):
+                        continue  # what merge could not apply was kept aside by it
+                    ent = entity(op[1])
+                    found = records.conn.execute(f"SELECT vault_id FROM {ent.table} WHERE id = ?", (op[2],)).fetchone()
+                    if found:
+                        rows.append((self.store.clock.tick(), ent.name, op[2], found[0], outbound.ALL_FIELDS))
+            records.conn.executemany(
+                "INSERT INTO change (stamp, entity, entity_id, vault_id, fields) VALUES (?, ?, ?, ?, ?)", rows)
+        return applied
 
     # -- pull ----------------------------------------------------------------------------
 

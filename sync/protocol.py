@@ -61,6 +61,10 @@ E_RATE_LIMITED = "rate_limited"  # (429)
 E_BAD_SIGNATURE = "bad_signature"  # a signature does not verify (400)
 E_PROTOCOL_OLD = "protocol_old"  # the device speaks an older protocol version: it must be updated (426)
 
+# A revoked device's sealed file of what it had not sent (docs/sync-protocol.md, "Unsent file").
+UNSENT_MAGIC = b"YORISOI-UNSENT\x00\x01"
+MAX_UNSENT_FILE_BYTES = 256 * 1024 * 1024
+
 
 def _join(domain: str, *parts: str | int) -> bytes:
     return b"\x00".join([domain.encode("ascii"), *(str(p).encode("utf-8") for p in parts)]) + b"\x00"
@@ -76,6 +80,25 @@ def device_statement(org_id: str, device_id: str, account_id: str, login: str, r
     """Signed by the organisation's signing key when the office approves a device. The role is
     inside, so a server cannot turn a worker's device into an office device."""
     return _join("yorisoi/device/v1", org_id, device_id, account_id, login, role) + box_public + sign_public
+
+
+def revocation_statement(org_id: str, device_id: str, revoked_ms: int, box_public: bytes,
+                         sign_public: bytes) -> bytes:
+    """Signed by the organisation's signing key when the office revokes a device. It names the
+    device's keys, so it cannot be moved to another device, and every client checks it: a
+    device's status counts as revoked only with this signature, whatever the store says."""
+    return _join("yorisoi/device-revoked/v1", org_id, device_id, revoked_ms) + box_public + sign_public
+
+
+def unsent_statement(org_id: str, device_id: str, sealed_ms: int, payload: bytes) -> bytes:
+    """Signed by a revoked device over what it had not sent, before sealing it to the
+    organisation's recovery key: the office verifies who wrote it before merging it."""
+    return _join("yorisoi/unsent/v1", org_id, device_id, sealed_ms) + hashlib.sha256(payload).digest()
+
+
+def unsent_seal_context(org_id: str, device_id: str, ephemeral_public: bytes) -> bytes:
+    """HKDF info and AES-GCM associated data of a sealed unsent file."""
+    return _join("yorisoi/unsent-seal/v1", org_id, device_id) + ephemeral_public
 
 
 def key_copy_context(vault_id: str, key_version: int, sender: str, recipient: str) -> bytes:

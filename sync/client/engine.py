@@ -5,6 +5,7 @@
     keys       vault keys addressed to this device, each verified and unwrapped
     register   vaults created here that the server does not know yet, with their first keys
     supply     key copies other member devices still lack, wrapped by this device
+    unsent     how many changes wait here (numbers only), before and after the push, when changed
     push       the outbox, then new batches of changes, sealed and sent until none is left
     pull       the log to its head, then history of vaults this account joined late
     held       envelopes kept aside earlier, tried again now that keys may have arrived
@@ -70,7 +71,9 @@ class SyncEngine:
         # Vaults registered just now need copies for the other members whatever /me said.
         ring.supply_keys(None if report.vaults_registered else hints.get("keys_epoch"))
         mover = transfer.Transfer(self.local, self.remote, identity, report, ring, self.progress, self.pull_limit)
+        self._report_unsent()  # before the push: what the office sees if this one fails
         mover.push()
+        self._report_unsent()
         mover.pull()
         mover.backfill()
         mover.retry_held()
@@ -81,6 +84,17 @@ class SyncEngine:
         self.local.save_state({"last_sync": str(int(time.time() * 1000)),
                                "last_result": "complete" if report.complete else "partial"})
         return report
+
+    def _report_unsent(self) -> None:
+        """Tell the store how many changes wait here and their span (numbers only), when that
+        changed since the last report: the office's device list shows it, so a laptop revoked
+        before it could send says what it still held."""
+        count, oldest, newest = self.local.unsent_summary()
+        figures = f"{count}:{oldest or ''}:{newest or ''}"
+        if figures == self.local.state().get("unsent_reported", "0::"):
+            return
+        self.remote.report_unsent(count, oldest, newest)
+        self.local.save_state({"unsent_reported": figures})
 
     def _unsent(self, identity: Identity) -> int:
         return len(self.local.sendable())

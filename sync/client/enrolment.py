@@ -145,6 +145,7 @@ def decode_device(doc: dict) -> dict:
         "role": str(doc["role"]), "name": str(doc.get("name", "")), "status": str(doc["status"]),
         "box_public": unb64(doc["box_public"]), "sign_public": unb64(doc["sign_public"]),
         "signature": unb64(doc.get("signature")), "created_ms": doc.get("created_ms"),
+        "revocation": doc.get("revocation"), "unsent": doc.get("unsent"), "last_seen_ms": doc.get("last_seen_ms"),
     }
 
 

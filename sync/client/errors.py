@@ -89,7 +89,10 @@ class DevicePending(ServerRefused):
 
 
 class DeviceRevoked(ServerRefused):
-    pass
+    """``revocation`` is what the store relayed ({"revoked_ms", "signature"} or None); it counts
+    only once verified against the pinned organisation key (`sync.client.revocation`)."""
+
+    revocation: dict | None = None
 
 
 class ProtocolOld(ServerRefused):

@@ -1,7 +1,8 @@
 """Vault keys: who may receive them, receiving them, creating them, and passing them on.
 
-A key copy is made only for a device whose keys the organisation signed (verified here, not
-taken from the server's word) and for the organisation's recovery key pinned at enrolment. A
+A key copy is made only for a device whose keys the organisation signed and whose revocation it
+has not signed (both verified here, not taken from the server's word: `may_receive_key`), and for
+the organisation's recovery key pinned at enrolment. A
 key copy is used only when it opens under the box key of such a device (or of this one): the
 key agreement authenticates its maker, so a server cannot slip in a key of its own and read
 what is written with it afterwards.
@@ -10,7 +11,7 @@ what is written with it afterwards.
 from __future__ import annotations
 
 from sync import protocol
-from sync.client import crypto
+from sync.client import crypto, revocation
 from sync.client.enrolment import decode_device, device_trusted
 from sync.client.errors import IntegrityFailure
 from sync.client.identity import Identity
@@ -26,30 +27,54 @@ class Keyring:
         self.remote = remote
         self.identity = identity
         self.report = report
-        self.trusted: dict[str, dict] = {}
+        self.trusted: dict[str, dict] = {}  # devices whose keys the org signed (revoked ones too)
+        self.revoked: set[str] = set()  # ... and whose revocation it signed
         self.copier = crypto.KeyCopier(identity.keys.box_private)
 
     # -- directory -----------------------------------------------------------------------
 
     def refresh_directory(self, version: str | None = None) -> None:
         """The org's devices, verified here; skipped when the server says the list has not
-        changed since last time (the verified copy is kept locally)."""
+        changed since last time (the verified copy is kept locally). Revocations the org signed
+        are remembered for good and applied on both paths."""
+        known = revocation.remembered(self.local.state())
         if version is not None and version == self.local.state().get("directory_version"):
             stored = self.local.devices()
             if stored:
                 self.trusted = {d["id"]: d for d in stored.values() if d["verified"]}
+                self.revoked = {i for i, d in self.trusted.items() if self._revoked(d, known)}
                 return
         devices = []
+        learnt: dict[str, str] = {}
         for doc in self.remote.devices():
             device = decode_device(doc)
             device["verified"] = 1 if device_trusted(self.identity, device) else 0
             if device["status"] != "pending" and not device["verified"]:
                 self.report.untrusted += 1
+            if revocation.of_device(self.identity, device) is not None and device["id"] not in known:
+                learnt.update(revocation.to_remember(device["id"], device["revocation"]))
+            if self._revoked(device, known):
+                device["status"] = "revoked"  # whatever status the store lists
             devices.append(device)
+        if learnt:
+            self.local.save_state(learnt)
         self.local.save_devices(devices)
         if version is not None:
             self.local.save_state({"directory_version": version})
         self.trusted = {d["id"]: d for d in devices if d["verified"]}
+        self.revoked = {d["id"] for d in devices if d["status"] == "revoked" and self._revoked(d, known)}
+
+    def _revoked(self, device: dict, known: dict[str, dict]) -> bool:
+        """The org signed this device's revocation: relayed now, or seen (verified) before."""
+        if revocation.of_device(self.identity, device) is not None:
+            return True
+        earlier = known.get(device["id"])
+        return earlier is not None and revocation.of_device(self.identity, {**device, "revocation": earlier}) is not None
+
+    def may_receive_key(self, device_id: str) -> bool:
+        """The one rule for wrapping a vault key for another device: the organisation signed its
+        keys and has not signed its revocation (a store listing it as approved changes nothing)."""
+        return device_id in self.trusted and device_id not in self.revoked
 
     def sign_key_of(self, device_id: str) -> bytes | None:
         if device_id == self.identity.device_id:
@@ -113,8 +138,10 @@ class Keyring:
             box = self.identity.org_box_public
         elif recipient == self.identity.device_id:
             box = self.identity.keys.box_public
-        else:
+        elif self.may_receive_key(recipient):
             box = self.trusted[recipient]["box_public"]
+        else:
+            raise IntegrityFailure("a key copy for a device the organisation did not approve or revoked")
         wrapped = self.copier.wrap(key, box, sender=self.identity.device_id, recipient=recipient, vault_id=vault_id,
                                    key_version=version)
         return {"vault_id": vault_id, "key_version": version, "recipient": recipient, "wrapped": b64(wrapped)}
@@ -162,7 +189,7 @@ class Keyring:
                 vault_id, version, device_id = str(entry["vault_id"]), int(entry["key_version"]), str(
                     entry["device_id"])
                 key = self.local.vault_key(vault_id, version)
-                if key is None or device_id not in self.trusted:
+                if key is None or not self.may_receive_key(device_id):
                     continue
                 copies.append(self.copy_for(vault_id, version, key, device_id))
             if not copies:

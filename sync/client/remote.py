@@ -154,13 +154,16 @@ class Remote:
         if response.status_code >= 500:
             raise Unreachable(f"server error {response.status_code}")
         if response.status_code >= 400:
-            code, detail = protocol.E_BAD_REQUEST, ""
+            code, detail, doc = protocol.E_BAD_REQUEST, "", {}
             try:
                 doc = response.json()
                 code, detail = str(doc.get("error", code)), str(doc.get("detail", ""))
-            except ValueError:
-                pass
-            raise _REFUSALS.get(code, ServerRefused)(response.status_code, code, detail)
+            except (ValueError, AttributeError):
+                doc = {}
+            refusal = _REFUSALS.get(code, ServerRefused)(response.status_code, code, detail)
+            if isinstance(refusal, DeviceRevoked) and isinstance(doc.get("revocation"), dict):
+                refusal.revocation = doc["revocation"]
+            raise refusal
         return response
 
     def _json(self, method: str, path: str, **kw) -> dict:
@@ -216,6 +219,13 @@ class Remote:
 
     def approve(self, device_id: str, signature: bytes) -> dict:
         return self._json("POST", f"/devices/{device_id}/approve", json={"signature": b64(signature)})
+
+    def revoke(self, device_id: str, revoked_ms: int, signature: bytes) -> dict:
+        return self._json("POST", f"/devices/{device_id}/revoke",
+                          json={"revoked_ms": revoked_ms, "signature": b64(signature)})
+
+    def report_unsent(self, count: int, oldest_ms: int | None, newest_ms: int | None) -> dict:
+        return self._json("POST", "/me/unsent", json={"count": count, "oldest_ms": oldest_ms, "newest_ms": newest_ms})
 
     def register_vault(self, vault_id: str, kind: str, wrapped_keys: list[dict]) -> dict:
         return self._json("POST", "/vaults", json={"id": vault_id, "kind": kind, "wrapped_keys": wrapped_keys})

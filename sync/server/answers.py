@@ -22,3 +22,10 @@ def org_json(org_id: str, name: str, sign_public: bytes | None, box_public: byte
              keys_signature: bytes | None) -> dict:
     return {"id": org_id, "name": name, "sign_public": b64(sign_public), "box_public": b64(box_public),
             "keys_signature": b64(keys_signature)}
+
+
+def revocation_json(revoked_ms: int | None, signature: bytes | None) -> dict | None:
+    """The org's signed revocation of a device, as relayed to devices (null when none)."""
+    if not signature or revoked_ms is None:
+        return None
+    return {"revoked_ms": revoked_ms, "signature": b64(signature)}

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select, update
 from sync import protocol as p
 
 from . import db
+from .answers import revocation_json
 from .errors import ApiError, forbidden
 from .ids import now_ms, sha256_hex
 from .schema import account, device
@@ -54,7 +55,8 @@ def authenticate(request: Request) -> Caller:
     with db.read(engine) as conn:
         row = conn.execute(
             select(device.c.id, device.c.account_id, device.c.status, device.c.bootstrap, device.c.sign_public,
-                   device.c.box_public, device.c.last_seen_ms, account.c.org_id, account.c.login, account.c.role)
+                   device.c.box_public, device.c.last_seen_ms, device.c.revoked_ms, device.c.revocation,
+                   account.c.org_id, account.c.login, account.c.role)
             .join(account, account.c.id == device.c.account_id)
             .where(device.c.token_hash == sha256_hex(match.group(1)))
         ).first()
@@ -62,7 +64,10 @@ def authenticate(request: Request) -> Caller:
         raise ApiError(401, p.E_UNAUTHORIZED, "unknown token")
     request.state.device_id = row.id
     if row.status == "revoked":
-        raise ApiError(403, p.E_DEVICE_REVOKED, "this device was revoked")
+        # The org's signed revocation goes with the refusal: the device believes it (and seals
+        # and wipes what it holds) only if the signature verifies against the org key it pinned.
+        raise ApiError(403, p.E_DEVICE_REVOKED, "this device was revoked",
+                       {"revocation": revocation_json(row.revoked_ms, row.revocation)})
     now = now_ms()
     if row.last_seen_ms is None or now - row.last_seen_ms >= LAST_SEEN_EVERY_MS:
         with db.write(engine) as conn:

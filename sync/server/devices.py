@@ -1,4 +1,5 @@
-"""A device's view of itself (/me), the org's device list, and the office's approval.
+"""A device's view of itself (/me), the org's device list, the office's approval and
+revocation, and each device's report of how much it has not sent.
 
 Approval is where the org's signature enters: the store checks it against the org's signing
 key, and every device checks it again before wrapping a key for another device, so neither a
@@ -13,7 +14,7 @@ from sqlalchemy import Connection, Engine, select, update
 from sync import protocol as p
 
 from . import db, key_store, membership, signatures
-from .answers import b64, org_json
+from .answers import b64, org_json, revocation_json
 from .auth import Caller
 from .errors import ApiError, conflict, forbidden, not_found
 from .ids import now_ms
@@ -72,7 +73,51 @@ def of_org(engine: Engine, caller: Caller) -> list[dict]:
     return [{"id": r.id, "account_id": r.account_id, "login": r.login, "role": r.role, "name": r.name,
              "status": r.status, "box_public": b64(r.box_public), "sign_public": b64(r.sign_public),
              "signature": b64(r.signature), "created_ms": r.created_ms, "approved_ms": r.approved_ms,
-             "last_seen_ms": r.last_seen_ms} for r in rows]
+             "last_seen_ms": r.last_seen_ms, "revocation": revocation_json(r.revoked_ms, r.revocation),
+             **({"unsent": _unsent_json(r)} if caller.is_office else {})} for r in rows]
+
+
+def _unsent_json(r) -> dict | None:
+    if r.unsent_reported_ms is None:
+        return None
+    return {"count": r.unsent_count, "oldest_ms": r.unsent_oldest_ms, "newest_ms": r.unsent_newest_ms,
+            "reported_ms": r.unsent_reported_ms}
+
+
+def _in_org(conn: Connection, caller: Caller, device_id: str):
+    row = conn.execute(
+        select(device.c.id, device.c.status, device.c.box_public, device.c.sign_public, device.c.revoked_ms,
+               device.c.revocation, account.c.id.label("account_id"), account.c.login, account.c.role)
+        .join_from(device, account, account.c.id == device.c.account_id)
+        .where(device.c.id == device_id, account.c.org_id == caller.org_id)).first()
+    if row is None:
+        raise not_found(f"no device {device_id} in this organisation")
+    return row
+
+
+def revoke(engine: Engine, caller: Caller, device_id: str, revoked_ms: int, signature: bytes) -> dict:
+    """Refuse the device's token from now on and keep the org's signed revocation, which every
+    device is given with the device list. Revoking a revoked device again answers the first
+    revocation; the office cannot revoke the device it is calling from."""
+    with db.write(engine) as conn:
+        row = _in_org(conn, caller, device_id)
+        if row.status == "revoked" and row.revocation:
+            return revocation_json(row.revoked_ms, row.revocation)
+        if device_id == caller.device_id:
+            raise conflict("a device cannot revoke itself")
+        org_sign = conn.scalar(select(org.c.sign_public).where(org.c.id == caller.org_id))
+        statement = p.revocation_statement(caller.org_id, row.id, revoked_ms, row.box_public, row.sign_public)
+        signatures.require(org_sign or b"", signature, statement, "the organisation's signature")
+        conn.execute(update(device).where(device.c.id == device_id)
+                     .values(status="revoked", revoked_ms=revoked_ms, revocation=signature))
+    return revocation_json(revoked_ms, signature)
+
+
+def report_unsent(engine: Engine, caller: Caller, count: int, oldest_ms: int | None, newest_ms: int | None) -> None:
+    with db.write(engine) as conn:
+        conn.execute(update(device).where(device.c.id == caller.device_id).values(
+            unsent_count=count, unsent_oldest_ms=oldest_ms if count else None,
+            unsent_newest_ms=newest_ms if count else None, unsent_reported_ms=now_ms()))
 
 
 def approve(engine: Engine, caller: Caller, device_id: str, signature: bytes) -> None:
@@ -84,13 +129,7 @@ def approve(engine: Engine, caller: Caller, device_id: str, signature: bytes) ->
     if not caller.is_office:
         raise forbidden("only the office may do this")
     with db.write(engine) as conn:
-        row = conn.execute(
-            select(device.c.id, device.c.status, device.c.box_public, device.c.sign_public,
-                   account.c.id.label("account_id"), account.c.login, account.c.role)
-            .join_from(device, account, account.c.id == device.c.account_id)
-            .where(device.c.id == device_id, account.c.org_id == caller.org_id)).first()
-        if row is None:
-            raise not_found(f"no device {device_id} in this organisation")
+        row = _in_org(conn, caller, device_id)
         if row.status != "pending":
             raise conflict(f"device {device_id} is {row.status}, not pending")
         org_sign = conn.scalar(select(org.c.sign_public).where(org.c.id == caller.org_id))

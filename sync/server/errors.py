@@ -16,11 +16,12 @@ from sync import protocol as p
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, detail: str):
+    def __init__(self, status: int, code: str, detail: str, extra: dict | None = None):
         super().__init__(detail)
         self.status = status
         self.code = code
         self.detail = detail
+        self.extra = extra or {}  # more fields of the answer (a revoked device's revocation)
 
 
 def bad_request(detail: str) -> ApiError:
@@ -47,8 +48,8 @@ def bad_signature(detail: str) -> ApiError:
     return ApiError(400, p.E_BAD_SIGNATURE, detail)
 
 
-def error_response(status: int, code: str, detail: str) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": detail}, status_code=status)
+def error_response(status: int, code: str, detail: str, extra: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail, **(extra or {})}, status_code=status)
 
 
 def describe_validation(errors: list[dict]) -> str:
@@ -68,7 +69,7 @@ def validation_error(exc: ValidationError, where: str = "body") -> ApiError:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError):
-        return error_response(exc.status, exc.code, exc.detail)
+        return error_response(exc.status, exc.code, exc.detail, exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_req: Request, exc: RequestValidationError):

@@ -81,6 +81,19 @@ class ApproveRequest(Strict):
     signature: Sig64
 
 
+class RevokeRequest(Strict):
+    revoked_ms: Annotated[int, Field(ge=0, le=MAX_SEQ)]
+    signature: Sig64
+
+
+class UnsentReport(Strict):
+    """How many changes a device has not sent, and the span of their times (numbers only)."""
+
+    count: Annotated[int, Field(ge=0, le=MAX_SEQ)]
+    oldest_ms: Annotated[int, Field(ge=0, le=MAX_SEQ)] | None = None
+    newest_ms: Annotated[int, Field(ge=0, le=MAX_SEQ)] | None = None
+
+
 class NewVaultKey(Strict):
     recipient: Id
     key_version: KeyVersion

@@ -101,6 +101,13 @@ device = Table(
     Column("approved_ms", Ms, nullable=True),
     Column("revoked_ms", Ms, nullable=True),
     Column("last_seen_ms", Ms, nullable=True),
+    # The org's signature of revocation_statement: relayed to every device, which checks it.
+    Column("revocation", LargeBinary, nullable=True),
+    # What the device last said it had not sent (numbers only: how many changes, their span).
+    Column("unsent_count", BigInteger, nullable=True),
+    Column("unsent_oldest_ms", Ms, nullable=True),
+    Column("unsent_newest_ms", Ms, nullable=True),
+    Column("unsent_reported_ms", Ms, nullable=True),
 )
 
 vault = Table(

@@ -1,4 +1,4 @@
-"""enrol, sync, devices, assign: this laptop and the central store."""
+"""enrol, sync, devices (approve, revoke), import-unsent, assign: this laptop and the central store."""
 
 from __future__ import annotations
 
@@ -104,7 +104,48 @@ def devices(args) -> int:
     say(f"登録済みの端末: {len(others)} 台")
     for d in others:
         mark = "この端末" if d.this_device else ("署名確認済み" if d.trusted else "署名を確認できません")
-        say(f"  {d.fingerprint}  {d.login}（{_role(d.role)}）  {d.name}  {_status(d.status)}  [{mark}]")
+        say(f"  {d.fingerprint}  {d.login}（{_role(d.role)}）  {d.name}  {_device_status(d)}  [{mark}]")
+        if d.unsent is not None:
+            say(f"      {_unsent(d.unsent)}")
+    return 0
+
+
+def _device_status(d) -> str:
+    if d.status == "revoked":
+        return f"停止（{_when(d.revoked_ms)}、組織の署名あり）" if d.revoked_ms else "停止（組織の署名なし）"
+    return _status(d.status)
+
+
+def _unsent(u) -> str:
+    said = f"（{_when(u.reported_ms)} の報告）"
+    if not u.count:
+        return f"未送信の変更: なし{said}"
+    return f"未送信の変更: {u.count} 件、{_when(u.oldest_ms)}〜{_when(u.newest_ms)}{said}"
+
+
+def _when(ms: int | None) -> str:
+    return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M") if ms else "不明"
+
+
+def revoke(args) -> int:
+    with opened(args) as session:
+        device = session.sync.revoke(args.fingerprint)
+    say(f"停止しました: {device.login} の端末「{device.name}」（{device.fingerprint}）")
+    say("  中央ストアはこの端末をすぐに拒否します。ほかの端末は次の同期で組織の署名を確かめ、鍵を渡さなくなります。")
+    say("  この端末は次に接続したとき、送信していなかった記録を事務局だけが開けるファイルに封印し、世帯のデータを消します。")
+    say("  そのファイルを受け取ったら: yorisoi import-unsent ファイル")
+    return 0
+
+
+def import_unsent(args) -> int:
+    with opened(args) as session:
+        done = session.sync.import_unsent(args.file)
+    span = f"、{_when(done.oldest_ms)}〜{_when(done.newest_ms)}" if done.oldest_ms else ""
+    if done.again:
+        say(f"このファイル（{done.login} の端末、未送信 {done.count} 件{span}）は取り込み済みです。何も変えていません。")
+        return 0
+    say(f"取り込みました: {done.login} の停止した端末が送信していなかった変更 {done.count} 件{span}")
+    say(f"  反映した記録: {done.records} 件（世帯 {done.households}）。次の同期で中央ストアに送ります。")
     return 0
 
 

@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     _profile(p)
     p.set_defaults(handler=commands_sync.status)
 
-    p = sub.add_parser("devices", help="組織の端末の一覧（事務局: 承認待ちの端末を承認する）")
+    p = sub.add_parser("devices", help="組織の端末の一覧（事務局: 端末の承認・停止、未送信の件数）")
     _profile(p)
     p.set_defaults(handler=commands_sync.devices, fingerprint=None)
     actions = p.add_subparsers(dest="devices_action", parser_class=_Parser)
@@ -130,6 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     _profile(a, nested=True)
     a.add_argument("fingerprint", metavar="FINGERPRINT", help="端末の指紋（yorisoi enrol が表示したもの）")
     a.set_defaults(handler=commands_sync.approve)
+    a = actions.add_parser("revoke", help="端末を停止する（組織の署名つき。以後その端末は同期できず、次の接続で未送信の記録を封印して世帯のデータを消す。事務局の端末で）")
+    _profile(a, nested=True)
+    a.add_argument("fingerprint", metavar="FINGERPRINT", help="停止する端末の指紋（yorisoi devices が表示したもの）")
+    a.set_defaults(handler=commands_sync.revoke)
+
+    p = sub.add_parser("import-unsent", help="停止した端末が封印した未送信の記録を取り込む（事務局の端末で）")
+    _profile(p)
+    p.add_argument("file", metavar="FILE", help="停止した端末が保存した .yorisoi-unsent ファイル")
+    p.set_defaults(handler=commands_sync.import_unsent)
 
     p = sub.add_parser("assign", help="世帯を支援員の担当にする（これまでの経過ごと共有。事務局の端末で）")
     _profile(p)

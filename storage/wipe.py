@@ -1,0 +1,34 @@
+"""Emptying a profile of everything synced, for a device the organisation revoked.
+
+Every record table, the change log, the search index, drafts, flags and every sync table go;
+only the profile's own staff entry (the owner's name) and the audit log stay (the audit chain
+holds ids and actions, no text). Deleted pages are overwritten (secure_delete), the file is
+vacuumed and the WAL truncated, so nothing of a household is left in free pages either.
+"""
+
+from __future__ import annotations
+
+from storage.schema import ENTITIES
+
+SYNC_TABLES = ("change", "draft", "sync_vault", "sync_key", "sync_outbox", "sync_held", "sync_device", "sync_flag",
+               "search_doc")
+
+
+def wipe_synced(store, keep_staff_id: str | None) -> int:
+    """Delete it all in one transaction, then compact the file; returns how many records went."""
+    conn = store.connection()
+    conn.execute("PRAGMA secure_delete = ON")
+    gone = 0
+    with store.write() as records:
+        for ent in ENTITIES.values():
+            if ent.table == "staff" and keep_staff_id:
+                gone += records.conn.execute("DELETE FROM staff WHERE id <> ?", (keep_staff_id,)).rowcount
+            else:
+                gone += records.conn.execute(f"DELETE FROM {ent.table}").rowcount
+        for table in SYNC_TABLES:
+            records.conn.execute(f"DELETE FROM {table}")
+        records.conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        records.conn.execute("DELETE FROM meta WHERE key LIKE 'vault.%'")
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return gone
