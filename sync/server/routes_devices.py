@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path
 from sync import protocol as p
 
 from . import devices
-from .auth import AnyDevice, Device, EngineDep
+from .auth import AnyDevice, Device, EngineDep, Office
 from .bodies import json_body
 from .models import ApproveRequest, RevokeRequest, UnsentReport
 
