@@ -32,6 +32,7 @@ class Station(FromRecord):
     name: str = ""
     area: str | None = None
     sort_order: int | None = None
+    active: int | None = 1
 
 
 @dataclass
@@ -54,6 +55,10 @@ class Agency(FromRecord):
     phone: str | None = None
     address: str | None = None
     memo: str | None = None
+    area: str | None = None  # the area it serves, or the station (社協地域ステーション) it sits in
+    station_id: str | None = None
+    contact_person: str | None = None
+    active: int | None = 1
 
 
 @dataclass

@@ -123,8 +123,11 @@ class Route(Labelled):
 class StaffRole(Labelled):
     OUTREACH = "outreach"
     CSW = "csw"
-    OFFICE = "office"
+    OFFICE = "office"  # the city's 多機関協働 staff: records the 支援決定
     AGENCY = "agency"
+    PROMOTER = "promoter"
+    PARTICIPATION = "participation"
+    CONSULTANT = "consultant"
 
 
 class Field(Labelled):
@@ -202,6 +205,9 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (StaffRole.CSW, "CSW（地域福祉コーディネーター）"),
     (StaffRole.OFFICE, "多機関協働（市）"),
     (StaffRole.AGENCY, "支援関係機関職員"),
+    (StaffRole.PROMOTER, "相談支援包括化推進員"),
+    (StaffRole.PARTICIPATION, "参加支援員"),
+    (StaffRole.CONSULTANT, "お困りごと相談員"),
     (Field.ELDERLY, "高齢"),
     (Field.DISABLED, "障害"),
     (Field.CHILD, "子ども"),
@@ -224,6 +230,7 @@ AGENCY_KINDS = (
     "児童相談所",
     "保健所",
     "ハローワーク",
+    "市役所（担当課）",
     "その他",
 )
 

@@ -35,6 +35,7 @@ SEP=":"  # PyInstaller's --add-data separator (";" on Windows; see the README)
   --distpath "$ROOT/dist" --workpath "$ROOT/build/pyinstaller" --specpath "$ROOT/build/pyinstaller" \
   --paths "$ROOT" \
   --add-data "$ROOT/forms/definitions${SEP}forms/definitions" \
+  --add-data "$ROOT/app/templates${SEP}app/templates" \
   --add-data "$FONTS${SEP}fonts" \
   --collect-submodules app --collect-submodules ui --collect-submodules storage \
   --collect-submodules forms --collect-submodules sync.client \

@@ -46,8 +46,9 @@ class Entity:
 SOURCE_FIELDS = " source source_id"
 
 
-def _register(name: str, fields: str, table: str | None = None, **kw) -> Entity:
-    return Entity(name=name, table=table or name, fields=tuple((fields + SOURCE_FIELDS).split()), **kw)
+def _register(name: str, fields: str, table: str | None = None, added: str = "", **kw) -> Entity:
+    """``added``: fields a later schema added, after the source fields (the table's column order)."""
+    return Entity(name=name, table=table or name, fields=tuple((fields + SOURCE_FIELDS + " " + added).split()), **kw)
 
 
 def _append(name: str, fields: str, **kw) -> Entity:
@@ -57,7 +58,7 @@ def _append(name: str, fields: str, **kw) -> Entity:
 ENTITIES: dict[str, Entity] = {
     e.name: e
     for e in (
-        _register("station", "name area sort_order", household_key=None, text_fields=("name",)),
+        _register("station", "name area sort_order", added="active", household_key=None, text_fields=("name",)),
         _register(
             "staff",
             "name kana station_id agency_id role login active",
@@ -65,7 +66,8 @@ ENTITIES: dict[str, Entity] = {
             text_fields=("name", "kana"),
             name_fields=("name", "kana"),
         ),
-        _register("agency", "name kind phone address memo", household_key=None, text_fields=("name", "memo")),
+        _register("agency", "name kind phone address memo", added="area station_id contact_person active", household_key=None,
+                  text_fields=("name", "memo", "contact_person")),
         _register(
             "resource",
             "name kind area address contact description station_id active",

@@ -63,8 +63,10 @@ def _hh() -> FieldSpec:
 
 
 TYPES: tuple[TypeSpec, ...] = (
-    TypeSpec("station", "station", (_name(), F("area"), F("sort_order", "int"))),
-    TypeSpec("agency", "agency", (_name(), F("kind"), F("phone"), F("address"), F("memo"))),
+    TypeSpec("station", "station", (_name(), F("area"), F("sort_order", "int"), F("active", "bool"))),
+    TypeSpec("agency", "agency", (
+        _name(), F("kind"), F("phone"), F("address"), F("memo"), F("area"), F("station_id", "ref", ref="station"),
+        F("contact_person"), F("active", "bool"))),
     TypeSpec("staff", "staff", (
         _name(), F("kana"), F("station_id", "ref", ref="station"),
         F("agency_id", "ref", ref="agency"), F("role", "code", codes=StaffRole), F("login"), F("active", "bool"))),

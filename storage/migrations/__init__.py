@@ -9,9 +9,17 @@ SQLite's ``user_version``. A step's SQL is frozen once released; later changes a
 from __future__ import annotations
 
 from storage.errors import MigrationFailed, ProfileTooNew
-from storage.migrations import m0001_initial, m0002_drafts, m0003_sync, m0004_search_merge, m0005_import_source
+from storage.migrations import (
+    m0001_initial,
+    m0002_drafts,
+    m0003_sync,
+    m0004_search_merge,
+    m0005_import_source,
+    m0006_directory,
+)
 
-STEPS = (m0001_initial, m0002_drafts, m0003_sync, m0004_search_merge, m0005_import_source)
+STEPS = (m0001_initial, m0002_drafts, m0003_sync, m0004_search_merge, m0005_import_source,
+         m0006_directory)
 LATEST = STEPS[-1].VERSION
 
 assert [s.VERSION for s in STEPS] == list(range(1, len(STEPS) + 1)), "steps must be numbered 1..N"

@@ -7,6 +7,7 @@ import argparse
 from ui.cli import (
     argparse_ja,
     commands_data,
+    commands_directory,
     commands_forms,
     commands_profile,
     commands_recovery,
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.jsonl")
     p.add_argument("--yes", action="store_true", help="平文で書き出すことの確認を省く")
     p.set_defaults(handler=commands_data.export)
+
+    commands_directory.register(sub, _Parser, _profile)
 
     p = sub.add_parser("search", help="世帯・接触記録・記録を検索する")
     _profile(p)
