@@ -188,12 +188,17 @@ def _stopped(exc: DeviceStopped) -> str:
     when = f"（{_when(exc.revoked_ms)}）" if exc.revoked_ms else ""
     text = f"この端末は事務局により停止されました{when}。"
     if exc.count and exc.file:
-        span = f"、{_when(exc.oldest_ms)}〜{_when(exc.newest_ms)}" if exc.oldest_ms else ""
+        span = f"、{_span(exc.oldest_ms, exc.newest_ms)}" if exc.oldest_ms else ""
         text += (f"送信していなかった記録 {exc.count} 件{span}は、事務局だけが開ける形で次のファイルに封印して保存しました: "
                  f"{exc.file}　このファイルを事務局に渡してください（事務局が取り込めば、入力した内容は失われません）。")
     else:
         text += "送信していない記録はありませんでした。"
     return text + "この端末からは世帯のデータを削除しました。"
+
+
+def _span(first: int | None, last: int | None) -> str:
+    a, b = _when(first), _when(last)
+    return a if a == b else f"{a}〜{b}"
 
 
 def _when(ms: int | None) -> str:

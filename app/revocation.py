@@ -29,6 +29,7 @@ from sync.client.identity import Identity
 from sync.client.local import Received
 
 SUFFIX = ".yorisoi-unsent"
+IMPORTED = "imported."  # sync state key prefix: a file taken in here, by its digest
 # What survives the wipe in the device's sync state: enough to say what happened and where.
 KEEP_STATE = ("server", "cert_pem", "device_id", "token", "box_private", "sign_private", "org_id", "org_name",
               "org_sign_public", "org_box_public", "account_id", "login", "role")
@@ -116,19 +117,39 @@ def import_file(service, path: str | Path) -> Imported:
                       "内容が変えられています）。何も取り込んでいません。") from None
     digest = hashlib.sha256(data).hexdigest()[:32]
     replica = service.replica()
-    again = bool(replica.state().get(f"imported.{digest}"))
+    again = bool(replica.state().get(f"{IMPORTED}{digest}"))
     records = households = 0
     if not again:
         received = [Received(0, v["vault"], header["device"], v["ops"]) for v in opened.vaults]
         applied = replica.merge_as_own(received)
         records, households = applied.records, len(applied.households)
-        replica.save_state({f"imported.{digest}": f"{opened.device}:{opened.count}"})
+        replica.save_state({f"{IMPORTED}{digest}": f"{opened.device}:{opened.count}:{opened.oldest_ms or ''}:"
+                                                   f"{opened.newest_ms or ''}:{int(time.time() * 1000)}"})
         with service.store.write() as rec:
             service.session.audit(rec, "sync.import_unsent", detail=f"{opened.login}:{opened.count}")
         if applied.households:
             service.session.changed(set(applied.households))
     return Imported(opened.login, opened.device, opened.count, opened.oldest_ms, opened.newest_ms, records,
                     households, again)
+
+
+def imported(state: dict[str, str]) -> dict[str, tuple[int, int | None, int | None, int]]:
+    """What files taken in here held, per device: (changes, oldest, newest, when imported)."""
+    out: dict[str, tuple[int, int | None, int | None, int]] = {}
+    for key, value in state.items():
+        parts = value.split(":")
+        if not key.startswith(IMPORTED) or len(parts) != 5 or not parts[1].isdigit():
+            continue
+        number = lambda text: int(text) if text.isdigit() else None  # noqa: E731
+        count, oldest, newest, at = int(parts[1]), number(parts[2]), number(parts[3]), number(parts[4]) or 0
+        if parts[0] in out:
+            before = out[parts[0]]
+            count += before[0]
+            oldest = min((x for x in (oldest, before[1]) if x is not None), default=None)
+            newest = max((x for x in (newest, before[2]) if x is not None), default=None)
+            at = max(at, before[3])
+        out[parts[0]] = (count, oldest, newest, at)
+    return out
 
 
 def _signed_devices(service, identity: Identity) -> dict[str, dict]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app import revocation as last_contact
 from app import sync_checks
@@ -78,8 +78,9 @@ class DeviceInfo:
     trusted: bool
     this_device: bool
     revoked_ms: int | None = None  # set only when the organisation's revocation verifies
-    unsent: Unsent | None = None
+    unsent: Unsent | None = None  # as the device last reported it
     last_seen_ms: int | None = None
+    imported: Unsent | None = None  # what its sealed files held, taken in on this device
 
 
 def _info(device: dict, identity: Identity, trusted: bool | None = None) -> DeviceInfo:
@@ -171,10 +172,8 @@ class SyncService(Service):
                 report = SyncEngine(self.replica(), remote, progress=progress,
                                     local_ms=self.store.clock.wall_ms).run()
             except DeviceRevoked as refusal:
-                stopped = last_contact.stop(self, identity, refusal)
-                if stopped.signed:
-                    self.session.changed(set())  # every view: the households are gone
-                raise stopped from None
+                # The window empties its views itself when it hears of it (ui main_window).
+                raise last_contact.stop(self, identity, refusal) from None
             finally:
                 remote.close()
                 self.restore_clock()
@@ -205,7 +204,9 @@ class SyncService(Service):
             found = [enrolment.decode_device(d) for d in remote.devices()]
         finally:
             remote.close()
-        return [_info(d, identity) for d in found]
+        taken = last_contact.imported(self.replica().state())
+        return [replace(_info(d, identity), imported=Unsent(*taken[d["id"]]) if d["id"] in taken else None)
+                for d in found]
 
     def verified_devices(self) -> dict[str, dict]:
         """The org's devices whose keys the organisation signed, by id (fetched now)."""

@@ -181,6 +181,8 @@ def test_the_revoked_laptops_unsent_work_reaches_the_office_and_the_laptop_keeps
     assert NOTE in [n.text for n in office.contacts.notes(home.id)]
     assert office.households.get(new_home.id).name == NEW_HOME
     assert office.sync.import_unsent(sealed).again
+    listed = {d.id: d for d in office.sync.devices()}[_device_id(laptop)]
+    assert listed.imported is not None and listed.imported.count == pending  # the file confirms what it held
     # ... and it goes on to the rest of the organisation through the office's next sync.
     office.sync.run()
     colleague = central_any.worker(office, "suzuki")

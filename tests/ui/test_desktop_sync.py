@@ -143,3 +143,47 @@ def _shot_dir():
     folder = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def test_the_office_revokes_a_device_from_the_window_and_the_laptop_says_why(qtbot, central):
+    office = central.office()
+    laptop = central.worker(office, "sato")
+    home = _home(office)
+    office.sync.assign(home.id, "sato")
+    laptop.sync.run()
+    laptop.contacts.add_note(home.id, "停止の前に書いた記録。")
+    w = _window(qtbot, office)
+    qtbot.waitUntil(lambda: not w.sync.running, timeout=15000)
+    dialog = DevicesDialog(office, w)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10000)
+    row = next(i for i, d in enumerate(dialog.devices) if d.login == "sato")
+    assert dialog.table.item(row, 4).text().startswith("なし")  # it reported nothing unsent at its sync
+    dialog.table.selectRow(row)
+    dialog.revoke_selected(confirmed=True)
+    qtbot.waitUntil(lambda: dialog.message.text.text().startswith("失効させました"), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.table.item(row, 0).text().startswith("停止"), timeout=10000)
+    dialog.grab().save(str(_shot_dir() / "devices-revoked@1x.png"))
+    dialog.close()
+    _close(qtbot, w)
+
+    lw = _window(qtbot, laptop)
+    qtbot.waitUntil(lambda: not lw.sync.running and lw.message.text.text().startswith("この端末は事務局により停止されました"),
+                    timeout=15000)
+    settle(qtbot)
+    said = lw.message.text.text()
+    sealed = list(laptop.folder.glob("*.yorisoi-unsent"))
+    assert len(sealed) == 1 and str(sealed[0]) in said and "1 件" in said
+    assert lw.status.connection.text().startswith("利用停止")
+    qtbot.waitUntil(lambda: lw.list_page.model.rows == [], timeout=5000)
+    lw.grab().save(str(_shot_dir() / "laptop-revoked@1x.png"))
+    _close(qtbot, lw)
+
+    # The office takes the file in from the window.
+    w = _window(qtbot, office)
+    qtbot.waitUntil(lambda: not w.sync.running, timeout=15000)
+    w.import_unsent(str(sealed[0]))
+    qtbot.waitUntil(lambda: w.message.text.text().startswith("取り込みました"), timeout=10000)
+    assert "停止の前に書いた記録。" in [n.text for n in office.contacts.notes(home.id)]
+    _close(qtbot, w)

@@ -107,6 +107,10 @@ def devices(args) -> int:
         say(f"  {d.fingerprint}  {d.login}（{_role(d.role)}）  {d.name}  {_device_status(d)}  [{mark}]")
         if d.unsent is not None:
             say(f"      {_unsent(d.unsent)}")
+        if d.imported is not None:
+            i = d.imported
+            span = f"、{_when(i.oldest_ms)}〜{_when(i.newest_ms)}" if i.oldest_ms else ""
+            say(f"      封印ファイルから取り込み済み: {i.count} 件{span}（{_when(i.reported_ms)}）")
     return 0
 
 

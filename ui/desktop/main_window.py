@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.sync.progress.connect(self.status.show_progress)
         self.sync.finished.connect(self.status.synced)
         self.sync.failed.connect(self.status.sync_failed)
+        self.sync.failed.connect(self._sync_failed)
         minutes = float(session.setting("idle_lock_minutes", str(DEFAULT_IDLE_MINUTES)) or DEFAULT_IDLE_MINUTES)
         self.idle = IdleLock(minutes * 60, self)
         self._build_menus()
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         self.list_page.reload()
         self.status.refresh()
         self.resize(1366, 768)
+        stopped = session.sync.stopped()
+        if stopped is not None:  # revoked at an earlier contact: say so again, with the file
+            self.message.show_error(stopped)
         self.sync.start()
         QTimer.singleShot(0, self.check_gaiji_font)
 
@@ -158,6 +162,7 @@ class MainWindow(QMainWindow):
         self._action(sync_menu, tr("今すぐ同期"), self.sync_now, "F9")
         self._action(sync_menu, tr("中央ストアに登録…"), self.enrol)
         self._action(sync_menu, tr("組織の端末と承認…（事務局）"), self.show_devices)
+        self._action(sync_menu, tr("停止した端末の未送信ファイルを取り込む…（事務局）"), self.import_unsent)
         settings_menu = bar.addMenu(tr("設定(&S)"))
         self._action(settings_menu, tr("自動ロックまでの時間…"), self.choose_idle_time)
         self._action(settings_menu, tr("市町村名（様式に印刷）…"), lambda: CityDialog(self.session, self).open())
@@ -265,6 +270,46 @@ class MainWindow(QMainWindow):
             self.message.show_message(tr("この端末は中央ストアに登録されていません（同期 → 中央ストアに登録）。"), "info")
         elif not self.sync.sync_now():
             self.message.show_message(tr("同期中です。"), "info")
+
+    def _sync_failed(self, exc: Exception) -> None:
+        """A revocation is said in the window, not only in the status line's tooltip: the user
+        must learn why nothing syncs any more, that the households are gone, and where the
+        sealed file of what they had not sent is."""
+        from app.sync import failure_kind
+
+        if failure_kind(exc) != "revoked":
+            return
+        if getattr(exc, "signed", False):  # the profile was emptied: show it empty
+            self.view_page.clear()
+            self.list_page.reload()
+        self.message.show_error(exc)
+
+    def import_unsent(self, path: str | None = None) -> None:
+        """Take in a revoked device's sealed file of what it had not sent (the office)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from ui.desktop import runner
+
+        if not self.session.sync.is_enrolled() or self.session.sync.status().role != "office":
+            self.message.show_message(tr("未送信ファイルの取り込みは事務局の端末で行います。"), "info")
+            return
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, tr("停止した端末の未送信ファイル"), "",
+                                                  tr("未送信ファイル (*.yorisoi-unsent)"))
+            if not path:
+                return
+        self.message.show_message(tr("取り込んでいます…"), "info")
+        runner.run(lambda: self.session.sync.import_unsent(path), self._imported, self.message.show_error)
+
+    def _imported(self, done) -> None:
+        if done.again:
+            self.message.show_message(tr("このファイルは取り込み済みです（{login} の端末、{n}件）。何も変えていません。").format(
+                login=done.login, n=done.count), "info")
+            return
+        self.message.show_message(tr("取り込みました: {login} の停止した端末が送っていなかった変更 {n}件"
+                                     "（記録 {records}件、世帯 {households}）。次の同期で中央ストアに送ります。").format(
+            login=done.login, n=done.count, records=done.records, households=done.households), "ok")
+        self.sync.changed_locally()
 
     def enrol(self) -> None:
         from ui.desktop.dialogs.enrol import EnrolDialog
