@@ -158,6 +158,11 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu(tr("表示(&V)"))
         self._action(view_menu, tr("検索"), self.list_page.focus_search, "Ctrl+F")
         self._action(view_menu, tr("一覧を更新"), self.list_page.reload, "F5")
+        directory_menu = bar.addMenu(tr("名簿(&D)"))
+        self._action(directory_menu, tr("支援関係機関…"), lambda: self.show_directory("agencies"), "Ctrl+Shift+D")
+        self._action(directory_menu, tr("職員…"), lambda: self.show_directory("staff"))
+        self._action(directory_menu, tr("ステーション…"), lambda: self.show_directory("stations"))
+        self._action(directory_menu, tr("社会資源…"), lambda: self.show_directory("resources"))
         sync_menu = bar.addMenu(tr("同期(&Y)"))
         self._action(sync_menu, tr("今すぐ同期"), self.sync_now, "F9")
         self._action(sync_menu, tr("中央ストアに登録…"), self.enrol)
@@ -332,6 +337,22 @@ class MainWindow(QMainWindow):
         dialog = DevicesDialog(self.session, self)
         self.current_dialog = dialog
         dialog.finished.connect(lambda _: setattr(self, "current_dialog", None))
+        dialog.open()
+
+    def show_directory(self, kind: str) -> None:
+        """名簿: agencies, staff, stations and resources; the list's stations follow what changed."""
+        from ui.desktop.directory.directory_dialog import DirectoryDialog
+
+        dialog = DirectoryDialog(self.session, kind, self)
+        self.current_dialog = dialog
+
+        def finished(_code: int) -> None:
+            self.current_dialog = None
+            self.list_page.set_stations([(s.id, s.name) for s in self.session.directory.stations(active_only=True)])
+            dialog.deleteLater()
+
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(finished)
         dialog.open()
 
     def choose_idle_time(self) -> None:

@@ -16,6 +16,7 @@ from app.session import Session
 from app.vocab import Action, ConsentMethod, DecisionKind, DecisionOutcome, MeetingKind, Route
 from ui.desktop.dialogs.base import EntryDialog
 from ui.desktop.i18n import label, label_of, tr
+from ui.desktop.widgets.agency_combo import AgencyCombo
 
 NEEDS_DECISION = (Action.APPROVE_PLAN, Action.CLOSE, Action.SUSPEND)
 NEEDS_REASON = (Action.HAND_BACK, Action.REOPEN)
@@ -52,10 +53,7 @@ class LifecycleDialog(EntryDialog):
 
             self.follow_up = WarekiDateEdit(tr("フォローアップ日"), optional=False)
             self.add_row(tr("フォローアップ日"), self.follow_up, "follow_up_on")
-            self.lead_agency = QComboBox()
-            self.lead_agency.addItem(tr("（いまの主担当機関のまま）"), None)
-            for agency in session.directory.agencies():
-                self.lead_agency.addItem(agency.name, agency.id)
+            self.lead_agency = AgencyCombo(session, tr("（いまの主担当機関のまま）"))
             self.add_row(tr("伴走を続ける主担当機関"), self.lead_agency, "lead_agency_id")
             self.note = self.add_row(tr("フォローアップの方法"), QLineEdit(), "follow_up_note")
         if action in NEEDS_REASON or action in (Action.SUSPEND, Action.CLOSE, Action.START_REPLAN):
@@ -134,10 +132,7 @@ class OpenCaseDialog(EntryDialog):
         for route in Route:
             self.route.addItem(label(route), route.value)
         self.add_row(tr("相談経路"), self.route, "route")
-        self.referrer = QComboBox()
-        self.referrer.addItem(tr("（なし）"), None)
-        for agency in session.directory.agencies():
-            self.referrer.addItem(agency.name, agency.id)
+        self.referrer = AgencyCombo(session, tr("（なし）"))
         self.add_row(tr("紹介元の機関"), self.referrer, "referring_agency_id")
         self.summary = QPlainTextEdit()
         self.summary.setTabChangesFocus(True)

@@ -186,8 +186,28 @@ class CheckEditor(FieldEditor):
         self.box.setChecked(value is True)
 
 
-def make_editor(field: FieldDef, names: dict[str, Names], parent=None) -> FieldEditor:
-    """The editor for a scalar field; ``names`` holds person / agency / staff / record choices."""
+class AgencyEditor(FieldEditor):
+    """An agency, with 「新しい機関を追加…」 (the directory's dialog) at the end of the list."""
+
+    def __init__(self, field: FieldDef, session, parent=None) -> None:
+        super().__init__(field, parent)
+        from ui.desktop.widgets.agency_combo import AgencyCombo
+
+        self.combo = AgencyCombo(session, tr("（未選択）"))
+        self.combo.setAccessibleName(field.label)
+        self.combo.chosen.connect(self.changed)
+        self.layout_.addWidget(self.combo, 1)
+
+    def value(self) -> Any:
+        return self.combo.currentData()
+
+    def set_value(self, value: Any) -> None:
+        self.combo.set_value(str(value) if value not in (None, "") else None)
+
+
+def make_editor(field: FieldDef, names: dict[str, Names], parent=None, session=None) -> FieldEditor:
+    """The editor for a scalar field; ``names`` holds person / agency / staff / record choices.
+    With a ``session``, an agency can be added where it is chosen."""
     if field.type == "longtext":
         return LongTextEditor(field, parent)
     if field.type == "date":
@@ -198,6 +218,8 @@ def make_editor(field: FieldDef, names: dict[str, Names], parent=None) -> FieldE
         return MultiChoiceEditor(field, parent)
     if field.type == "check":
         return CheckEditor(field, parent)
+    if field.type == "agency" and session is not None:
+        return AgencyEditor(field, session, parent)
     if field.type in ("person", "agency", "staff", "record"):
         return ChoiceEditor(field, list(names.get(field.type, {}).items()), parent)
     return TextEditor(field, parent)

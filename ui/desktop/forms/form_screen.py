@@ -155,7 +155,8 @@ class FormScreen(QWidget):
                 note.setFrameShape(QFrame.Shape.Box)
                 layout.addWidget(note)
             for field in section.fields:
-                editor = TableEditor(field, names) if field.is_table else make_editor(field, names)
+                editor = (TableEditor(field, names, session=self.session) if field.is_table
+                          else make_editor(field, names, session=self.session))
                 editor.changed.connect(self._changed)
                 row = FieldRow(field, editor)
                 self.rows[field.id] = row

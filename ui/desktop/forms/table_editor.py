@@ -17,9 +17,10 @@ from ui.desktop.i18n import tr
 
 
 class TableEditor(FieldEditor):
-    def __init__(self, field: FieldDef, names: dict[str, Names], parent=None) -> None:
+    def __init__(self, field: FieldDef, names: dict[str, Names], parent=None, session=None) -> None:
         super().__init__(field, parent)
         self.names = names
+        self.session = session
         host = QWidget()
         outer = QVBoxLayout(host)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -50,7 +51,7 @@ class TableEditor(FieldEditor):
     def add_row(self) -> list[FieldEditor]:
         editors = []
         for col, column in enumerate(self.field.columns):
-            editor = make_editor(column, self.names)
+            editor = make_editor(column, self.names, session=self.session)
             editor.setMinimumHeight(30)  # a row of line edits, not squeezed by the long text around it
             editor.changed.connect(self.changed)
             self.grid.addWidget(editor, len(self.rows) + 1, col)
