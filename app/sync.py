@@ -15,13 +15,13 @@ from dataclasses import dataclass, replace
 
 from app import revocation as last_contact
 from app import sync_checks
-from app.errors import NotFound, Refused
+from app.errors import InvalidInput, NotFound, Refused
 from app.session import SHARED_VAULTS, Service
 from storage import flags
 from storage.replica import Replica
-from sync.client import enrolment, revocation
+from sync.client import certs, enrolment, revocation
 from sync.client.engine import Report, SyncEngine
-from sync.client.errors import DeviceRevoked
+from sync.client.errors import CertificateMismatch, DeviceRevoked
 from sync.client.identity import Identity
 from sync.client.remote import Remote
 
@@ -167,22 +167,44 @@ class SyncService(Service):
         reached or refuses; what was already exchanged stays exchanged."""
         with self._running:
             identity = self.identity()
-            remote = self.remote(identity)
             try:
-                report = SyncEngine(self.replica(), remote, progress=progress,
-                                    local_ms=self.store.clock.wall_ms).run()
-            except DeviceRevoked as refusal:
-                # The window empties its views itself when it hears of it (ui main_window).
-                raise last_contact.stop(self, identity, refusal) from None
-            finally:
-                remote.close()
-                self.restore_clock()
+                report = self._exchange(identity, progress)
+            except CertificateMismatch:
+                # The store presents another certificate: taken only if the organisation
+                # signed it (certs.repin raises otherwise), then the sync runs again.
+                if self.client_factory is not None or not certs.repin(self.replica(), identity):
+                    raise
+                report = self._exchange(self.identity(), progress)
         with self.store.write() as records:
             sync_checks.check(records, report.households)
             self.session.audit(records, "sync.run", detail=f"{report.pushed_changes}/{report.pulled_envelopes}")
         if report.households:
             self.session.changed(set(report.households))
         return report
+
+    def _exchange(self, identity: Identity, progress) -> Report:
+        remote = self.remote(identity)
+        try:
+            return SyncEngine(self.replica(), remote, progress=progress, local_ms=self.store.clock.wall_ms).run()
+        except DeviceRevoked as refusal:
+            # The window empties its views itself when it hears of it (ui main_window).
+            raise last_contact.stop(self, identity, refusal) from None
+        finally:
+            remote.close()
+            self.restore_clock()
+
+    def sign_server_cert(self, pem: bytes) -> str:
+        """The office signs a new certificate of the store (before the store presents it), so
+        every device re-pins it at its next sync. Returns the certificate's fingerprint."""
+        identity = self.identity()
+        self._office_only(identity)
+        remote = self.remote(identity)
+        try:
+            return certs.sign(identity, remote, pem.decode("ascii", errors="replace"))
+        except certs.NotACertificate:
+            raise InvalidInput("証明書のファイルを読めません（PEM 形式の証明書 cert.pem を指定してください）。") from None
+        finally:
+            remote.close()
 
     def status(self) -> SyncStatus:
         state = self.replica().state()

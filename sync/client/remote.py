@@ -211,6 +211,20 @@ class Remote:
             "sign_public": b64(sign_public), "box_public": b64(box_public),
             "keys_signature": b64(keys_signature), "device_signature": b64(device_signature)})
 
+    def post_server_cert(self, cert_sha256: bytes, signature: bytes) -> dict:
+        return self._json("POST", "/server-cert", json={"cert_sha256": b64(cert_sha256), "signature": b64(signature)})
+
+    def server_cert_signature(self, org_id: str, cert_sha256: bytes) -> bytes | None:
+        """The organisation's signature of this certificate, if the store has one."""
+        try:
+            doc = self._json("GET", "/server-cert", params={"org": org_id, "cert": cert_sha256.hex()})
+        except ServerRefused as exc:
+            if exc.status in (400, 404):
+                return None
+            raise
+        signature = doc.get("signature")
+        return unb64(signature) if isinstance(signature, str) else None
+
     def me(self) -> dict:
         return self._json("GET", "/me")
 

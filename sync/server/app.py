@@ -16,7 +16,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddle
 
 from sync import protocol as p
 
-from . import db, errors, logs, routes_devices, routes_enrol, routes_keys, routes_log, routes_vaults
+from . import db, errors, logs, routes_certs, routes_devices, routes_enrol, routes_keys, routes_log, routes_vaults
 from .config import DATA_ENV, DB_ENV
 
 log = logging.getLogger(logs.LOGGER)
@@ -27,7 +27,7 @@ def create_app(engine: Engine) -> FastAPI:
     app = FastAPI(title="yorisoi central store", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
     errors.install(app)
-    for module in (routes_enrol, routes_devices, routes_vaults, routes_keys, routes_log):
+    for module in (routes_enrol, routes_devices, routes_vaults, routes_keys, routes_log, routes_certs):
         app.include_router(module.router)
     _refuse_old_versions(app)
     # JSON answers (the device list, a station's thousands of key copies) shrink by half with

@@ -77,6 +77,11 @@ class OrgKeysRequest(Strict):
     device_signature: Sig64
 
 
+class ServerCertRequest(Strict):
+    cert_sha256: Key32  # 32 bytes, like a key
+    signature: Sig64
+
+
 class ApproveRequest(Strict):
     signature: Sig64
 

@@ -177,4 +177,15 @@ log_head = Table(
 )
 
 # Truncation order for tests and a reset: children first.
-TABLES = (log, vault_key, vault_member, vault, enrol_code, enrol_failure, device, account, org)
+# A certificate of the store an organisation's key signed (protocol.server_cert_statement):
+# served to any device whose pinned certificate changed, which re-pins only a signed one.
+server_cert = Table(
+    "server_cert", metadata,
+    Column("org_id", Id, ForeignKey("org.id"), primary_key=True),
+    Column("cert_sha256", LargeBinary, primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+    Column("signed_by", Id, nullable=False),  # the office device that uploaded it
+    Column("created_ms", Ms, nullable=False),
+)
+
+TABLES = (server_cert, log, vault_key, vault_member, vault, enrol_code, enrol_failure, device, account, org)

@@ -1,7 +1,8 @@
 """A self-signed certificate for the store, and its SHA-256 fingerprint.
 
 A city's small office rarely has a CA; devices pin the store's certificate at enrolment
-instead, and the admin compares the fingerprint `serve` prints with what a device shows."""
+instead (its fingerprint travels in the enrolment ticket), and re-pin a new one only when the
+organisation's key signed it (`yorisoi server-cert sign`)."""
 
 from __future__ import annotations
 
@@ -49,8 +50,9 @@ def make_cert(data: Path, hosts: list[str], force: bool = False) -> tuple[Path, 
     cert_path, key_path = paths(data)
     if cert_path.exists() and not force:
         raise TlsError(f"証明書が既にあります: {cert_path}\n"
-                       "端末が固定(ピン留め)している証明書を変えると同期できなくなります。"
-                       "置き換える場合は --force を付けてください。")
+                       "端末は、組織の鍵で署名された証明書にしか切り替えません。新しい証明書は別の --data に作り、"
+                       "事務局の端末で yorisoi server-cert sign で署名してから置き換えてください。"
+                       "それでも置き換える場合は --force を付けてください。")
     names = list(dict.fromkeys([*hosts, *DEFAULT_HOSTS]))
     san = [_general_name(n) for n in names]
     key = ec.generate_private_key(ec.SECP256R1())

@@ -49,6 +49,21 @@ def _say_enrolled(done) -> None:
         say("事務局に上の「この端末の指紋」を伝えて、承認を受けてください（yorisoi devices approve 指紋）。")
 
 
+def sign_server_cert(args) -> int:
+    path = Path(args.cert)
+    try:
+        pem = path.read_bytes()
+    except OSError as exc:
+        print(f"yorisoi: 証明書のファイルを読めません: {path}（{exc.strerror}）", file=sys.stderr)
+        return 2
+    with opened(args) as session:
+        fingerprint = session.sync.sign_server_cert(pem)
+    say(f"中央ストアの証明書に組織の鍵で署名し、中央ストアに預けました: {fingerprint}")
+    say("この証明書に切り替えても、各端末は次の同期で署名を確かめて受け入れます。署名のない証明書は受け入れません。")
+    log.info("server-cert signed")
+    return 0
+
+
 def sync(args) -> int:
     with opened(args) as session:
         try:

@@ -117,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="組織を作る最初の事務局の端末のとき、組織の鍵の回復シートをここに作る（回復用パスフレーズを入力）")
     p.set_defaults(handler=commands_sync.enrol)
 
+    p = sub.add_parser("server-cert", help="中央ストアの新しい証明書に組織の鍵で署名する（事務局の端末で）")
+    _profile(p)
+    actions = p.add_subparsers(dest="cert_action", parser_class=_Parser, required=True, metavar="sign")
+    a = actions.add_parser("sign", help="新しい証明書に署名して中央ストアに預ける（切り替える前に）")
+    _profile(a, nested=True)
+    a.add_argument("cert", metavar="CERT.pem", help="中央ストアの新しい証明書（make-cert が作った cert.pem）")
+    a.set_defaults(handler=commands_sync.sign_server_cert)
+
     p = sub.add_parser("sync", help="中央ストアと一度同期する（送信と受信）")
     _profile(p)
     p.set_defaults(handler=commands_sync.sync)
