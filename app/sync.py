@@ -19,7 +19,7 @@ from app.errors import InvalidInput, NotFound, Refused
 from app.session import SHARED_VAULTS, Service
 from storage import flags
 from storage.replica import Replica
-from sync.client import certs, enrolment, revocation
+from sync.client import certs, enrolment, revocation, ticket
 from sync.client.engine import Report, SyncEngine
 from sync.client.errors import CertificateMismatch, DeviceRevoked
 from sync.client.identity import Identity
@@ -192,6 +192,10 @@ class SyncService(Service):
         finally:
             remote.close()
             self.restore_clock()
+
+    def ticket(self, code_or_ticket: str) -> tuple[str, bool | None]:
+        """An enrolment ticket made from this device's own pins (see sync.client.ticket)."""
+        return ticket.from_pins(self.identity(), code_or_ticket)
 
     def sign_server_cert(self, pem: bytes) -> str:
         """The office signs a new certificate of the store (before the store presents it), so

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from sync import protocol
 from sync.client.errors import InsecureServer, TicketRefused
+from sync.client.identity import Identity
+from sync.client.remote import cert_sha256
 
 
 @dataclass(frozen=True)
@@ -64,3 +66,28 @@ def _digest(text: str | None, digits: int, convert):
     if len(hexed) != digits:
         raise TicketRefused("bad_fingerprint")
     return convert(hexed)
+
+
+def from_pins(identity: Identity, code_or_ticket: str) -> tuple[str, bool | None]:
+    """A ticket for this code made from what this device pinned (its store certificate and
+    organisation key), so the office need not take the store's word for the fingerprints.
+    Given a ticket instead, also whether its fingerprints are this device's (True / False);
+    None for a bare code."""
+    text = code_or_ticket.strip()
+    given = None
+    if text[:len(protocol.TICKET_PREFIX)].lower() == protocol.TICKET_PREFIX:
+        try:
+            given = protocol.decode_ticket(text)
+        except protocol.BadTicket:
+            raise TicketRefused("unreadable") from None
+        text = given.code
+    cert = cert_sha256(identity.cert_pem) if identity.cert_pem else None
+    org = protocol.fingerprint(identity.org_box_public, identity.org_sign_public) if identity.org_sign_public else None
+    try:
+        made = protocol.encode_ticket(text, cert, org)
+    except protocol.BadTicket:
+        raise TicketRefused("unreadable") from None
+    if given is None:
+        return made, None
+    wanted = protocol.normalise_fingerprint(org) if org else None
+    return made, given.cert_sha256 == cert and given.org_fingerprint == wanted

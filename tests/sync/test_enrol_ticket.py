@@ -176,3 +176,27 @@ def test_the_founding_ticket_refuses_a_store_that_already_has_organisation_keys(
     finally:
         store.stop()
         engine.dispose()
+
+
+def test_the_office_makes_and_checks_tickets_from_its_own_pins_not_the_stores_word(store, profile):
+    """enrol-code reads the fingerprints from the store; an operator who swapped the
+    organisation's key prints tickets naming their own. The office's device checks a ticket
+    against what it pinned, and makes one from a bare code that the swapped store fails."""
+    office = founded(store, profile)
+    honest = admin.enrol_code_for(store.engine, "sato", cert_sha256=store.sha256())
+    assert office.sync.ticket(honest.ticket) == (honest.ticket, True)
+
+    theirs = crypto.KeyPair.generate()
+    with store.engine.begin() as conn:
+        org_id = conn.scalar(select(org.c.id))
+        conn.execute(update(org).values(
+            sign_public=theirs.sign_public, box_public=theirs.box_public,
+            keys_signature=theirs.sign(protocol.org_keys_statement(org_id, theirs.sign_public, theirs.box_public))))
+    printed = admin.enrol_code_for(store.engine, "sato", cert_sha256=store.sha256())  # the operator's word
+    made, matches = office.sync.ticket(printed.ticket)
+    assert matches is False and made != printed.ticket
+    assert office.sync.ticket(printed.code) == (made, None)
+    laptop = profile()
+    with pytest.raises(OrgKeyMismatch):
+        laptop.sync.enrol(store.url, made)
+    assert not code_used(store.engine, printed.code) and not laptop.sync.is_enrolled()

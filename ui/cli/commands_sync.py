@@ -49,6 +49,19 @@ def _say_enrolled(done) -> None:
         say("事務局に上の「この端末の指紋」を伝えて、承認を受けてください（yorisoi devices approve 指紋）。")
 
 
+def ticket(args) -> int:
+    with opened(args) as session:
+        made, matches = session.sync.ticket(args.given)
+    if matches is False:
+        print("yorisoi: この登録チケットの指紋は、この端末が固定している中央ストアの証明書・組織の鍵と違います。"
+              "このチケットは使わず、下のチケットを渡してください（コードは同じです）。", file=sys.stderr)
+    elif matches:
+        say("この登録チケットの指紋は、この端末が固定している証明書・組織の鍵と一致します。")
+    say("登録チケット（この端末が固定している証明書と組織の鍵の指紋入り）:")
+    say(f"  {made}")
+    return 1 if matches is False else 0
+
+
 def sign_server_cert(args) -> int:
     path = Path(args.cert)
     try:

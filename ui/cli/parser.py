@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="組織を作る最初の事務局の端末のとき、組織の鍵の回復シートをここに作る（回復用パスフレーズを入力）")
     p.set_defaults(handler=commands_sync.enrol)
 
+    p = sub.add_parser("ticket", help="登録コードから、この端末が固定した指紋で登録チケットを作る（チケットなら照合する）")
+    _profile(p)
+    p.add_argument("given", metavar="CODE|TICKET", help="中央ストアの管理者が出した登録コード、または登録チケット")
+    p.set_defaults(handler=commands_sync.ticket)
+
     p = sub.add_parser("server-cert", help="中央ストアの新しい証明書に組織の鍵で署名する（事務局の端末で）")
     _profile(p)
     actions = p.add_subparsers(dest="cert_action", parser_class=_Parser, required=True, metavar="sign")
