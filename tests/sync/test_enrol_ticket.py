@@ -200,3 +200,18 @@ def test_the_office_makes_and_checks_tickets_from_its_own_pins_not_the_stores_wo
     with pytest.raises(OrgKeyMismatch):
         laptop.sync.enrol(store.url, made)
     assert not code_used(store.engine, printed.code) and not laptop.sync.is_enrolled()
+
+
+def test_yorisoi_ticket_on_the_command_line(store, profile, tmp_path):
+    from tests.ui.cli_helpers import assert_no_traceback, yorisoi
+
+    office = founded(store, profile)
+    folder = office.folder
+    office.close()
+    issued = admin.enrol_code_for(store.engine, "sato", cert_sha256=store.sha256())
+    same = yorisoi("ticket", "--profile", str(folder), issued.ticket, passphrase=PASSPHRASE)
+    assert_no_traceback(same)
+    assert same.code == 0 and "一致します" in same.out and issued.ticket in same.out
+    other = protocol.encode_ticket(issued.code, b"\x07" * 32, issued.org_fingerprint)
+    differs = yorisoi("ticket", "--profile", str(folder), other, passphrase=PASSPHRASE)
+    assert differs.code == 1 and "違います" in differs.err and issued.ticket in differs.out
