@@ -119,8 +119,7 @@ def _print_code(issued: admin.IssuedCode) -> None:
     else:
         print("  サーバ証明書の指紋: なし (TLS なしのストア: この端末上 (ループバック) からのみ登録できます)")
     if issued.org_fingerprint:
-        fp = issued.org_fingerprint
-        print(f"  組織の鍵の指紋:     {'-'.join(fp[i:i + 4] for i in range(0, 32, 4))}")
+        print(f"  組織の鍵の指紋:     {issued.org_fingerprint}")
     else:
         print("  組織の鍵の指紋:     なし (組織の最初の端末が組織の鍵を作ります)")
 

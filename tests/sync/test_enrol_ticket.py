@@ -215,3 +215,44 @@ def test_yorisoi_ticket_on_the_command_line(store, profile, tmp_path):
     other = protocol.encode_ticket(issued.code, b"\x07" * 32, issued.org_fingerprint)
     differs = yorisoi("ticket", "--profile", str(folder), other, passphrase=PASSPHRASE)
     assert differs.code == 1 and "違います" in differs.err and issued.ticket in differs.out
+
+
+def test_the_readable_form_typed_by_hand_enrols_on_another_machine(tmp_path, profile):
+    """What `enrol-code` prints for reading aloud (code, certificate and organisation
+    fingerprints), typed as three flags, enrols a laptop on a store reached by its network
+    address; without the certificate's fingerprint the same command sends nothing."""
+    import re
+
+    from tests.sync.test_cli_flow import server_cli
+    from tests.ui.cli_helpers import assert_no_traceback, yorisoi
+
+    address = own_address()
+    if address is None:
+        pytest.skip("this machine has no address besides loopback")
+    url = "sqlite:///" + str(tmp_path / "c.db")
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    cert, key = make_cert(tmp_path / "c")
+    store = TlsStore(engine, cert, key, host=address)
+    try:
+        founding = admin.create_org(engine, "みその市", cert_sha256=store.sha256())
+        profile("事務局").sync.enrol(store.url, founding.ticket)
+        admin.add_user(engine, "sato")
+        printed = server_cli("admin", "--data", tmp_path / "admin", "--db", url, "enrol-code", "sato", "--cert", cert)
+        assert printed.returncode == 0, printed.stderr
+        code = re.search(r"登録コード:\s+(\S+)", printed.stdout).group(1)
+        cert_fp = re.search(r"サーバ証明書の指紋:\s+(\S+)", printed.stdout).group(1)
+        org_fp = re.search(r"組織の鍵の指紋:\s+(\S+)", printed.stdout).group(1)
+        laptop = tmp_path / "laptop"
+        assert yorisoi("init", "--profile", str(laptop), passphrase=PASSPHRASE).code == 0
+        bare = yorisoi("enrol", "--profile", str(laptop), "--server", store.url, "--code", code, passphrase=PASSPHRASE)
+        assert_no_traceback(bare)
+        assert bare.code != 0 and "登録チケット" in bare.err and not code_used(engine, code)
+        typed = yorisoi("enrol", "--profile", str(laptop), "--server", store.url, "--code", code,
+                        "--server-fingerprint", cert_fp, "--org-fingerprint", org_fp, passphrase=PASSPHRASE)
+        assert_no_traceback(typed)
+        assert typed.code == 0, typed.err
+        assert "事務局に" in typed.out and code_used(engine, code)
+    finally:
+        store.stop()
+        engine.dispose()
