@@ -149,12 +149,33 @@ def test_the_readme_flow_on_one_machine(served, tmp_path):
     found = ok(yorisoi("search", "--profile", str(office), "本人と面談"))
     assert "山田家" in found
 
+    # The README's revocation: a visit logged on the laptop, not sent; the laptop is lost.
+    unsent = tmp_path / "unsent-visit.jsonl"
+    unsent.write_text(json.dumps({"type": "contact", "id": "C0002", "household_id": "H0001",
+                                  "at": "2025-04-03T10:30:00+09:00", "kind": "home_visit", "outcome": "met",
+                                  "summary": f"{CANARY} 停止前の訪問。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    ok(yorisoi("import", "--profile", str(laptop), str(unsent)))
+    ok(yorisoi("devices", "revoke", "--profile", str(office), fingerprint), "停止しました")
+    stopped = yorisoi("sync", "--profile", str(laptop))
+    assert_no_traceback(stopped)
+    assert stopped.code == 2 and "この端末は事務局により停止されました" in stopped.err, stopped.err
+    [sealed] = laptop.glob("unsent-sato-*.yorisoi-unsent")
+    assert str(sealed) in stopped.err.replace("\n", "")
+    assert CANARY.encode("utf-8") not in sealed.read_bytes()
+    gone = yorisoi("search", "--profile", str(laptop), "民生委員")
+    assert_no_traceback(gone)
+    assert "山田家" not in gone.out
+    ok(yorisoi("devices", "--profile", str(office)), "停止")
+    ok(yorisoi("import-unsent", "--profile", str(office), str(sealed)), "取り込みました")
+    ok(yorisoi("search", "--profile", str(office), "停止前の訪問"), "山田家")
+    ok(yorisoi("sync", "--profile", str(office)), "すべて交換しました")
+
     assert CANARY.encode("utf-8") not in _server_bytes(served)
     assert "山田家".encode() not in _server_bytes(served)
 
     served["proc"].terminate()
     served["proc"].wait(timeout=15)
-    gone = yorisoi("sync", "--profile", str(laptop))
+    gone = yorisoi("sync", "--profile", str(office))
     assert_no_traceback(gone)
     assert gone.code == 1 and "接続できません" in gone.err
 
