@@ -8,6 +8,8 @@ log, the checks after a merge, and telling open views which households changed.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import socket
 import threading
 from collections.abc import Callable
@@ -42,6 +44,8 @@ class SyncStatus:
     last_result: str
     open_flags: int
     sheet_missing: bool = False  # this device holds the organisation's keys and no sheet was made
+    store_rollback: str | None = None  # the last time the store was found to have gone back, in words
+    store_rollback_recent: bool = False  # … within the last fortnight: the window says so
 
 
 def failure_kind(exc: BaseException) -> str:
@@ -55,6 +59,31 @@ def failure_kind(exc: BaseException) -> str:
     if isinstance(exc, DeviceRevoked):
         return "revoked"
     return "other"
+
+
+def rollback_words(recorded: str | None) -> str | None:
+    """What the device found the last time the store had gone back, in plain words."""
+    if not recorded:
+        return None
+    try:
+        found = json.loads(recorded)
+        when = dt.datetime.fromtimestamp(int(found["detected_ms"]) / 1000).strftime("%Y-%m-%d %H:%M")
+        resent, lost = int(found["resent"]), int(found["seen"]) - int(found["common"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (f"中央ストアが以前の状態に戻っていました（{when} に検出。バックアップからの復元などで、"
+            f"ストアの記録の最後の {lost} 件分が失われていました）。この端末から送った変更 {resent} 回分を送り直し、"
+            "受信をやり直しました。ほかの端末も次の同期で同じように送り直します。")
+
+
+ROLLBACK_SHOWN_MS = 14 * 24 * 3600 * 1000
+
+
+def _recent(recorded: str | None) -> bool:
+    try:
+        return int(json.loads(recorded)["detected_ms"]) > dt.datetime.now().timestamp() * 1000 - ROLLBACK_SHOWN_MS
+    except (ValueError, KeyError, TypeError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -219,7 +248,9 @@ class SyncService(Service):
             role=state.get("role", ""), device_status=state.get("status", ""),
             pending_changes=self.session.pending_changes(), last_sync_ms=int(last) if last else None,
             last_result=state.get("last_result", ""), open_flags=flags.count_open(conn),
-            sheet_missing=bool(state.get("org_sign_private")) and not state.get("recovery_sheet_ms"))
+            sheet_missing=bool(state.get("org_sign_private")) and not state.get("recovery_sheet_ms"),
+            store_rollback=rollback_words(state.get("store_rollback")),
+            store_rollback_recent=_recent(state.get("store_rollback")))
 
     # -- the office ----------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from storage.store import Store
 
 STATE_PREFIX = "sync."
 SHARED_TABLES = tuple(e.table for e in ENTITIES.values() if e.household_key is None)
+SHARED_KINDS = ("directory", "resources", "meetings")
 
 
 @dataclass(frozen=True)
@@ -217,11 +218,47 @@ class Replica:
                 conn.execute(f"UPDATE change SET envelope_id = ? WHERE seq IN ({','.join('?' * len(chunk))})",
                              (envelope["id"], *chunk))
 
-    def acknowledge(self, envelope_ids: list[str]) -> None:
+    def acknowledge(self, envelope_ids: list[str], seqs: list[int] | None = None,
+                    state: dict[str, str | None] | None = None) -> None:
+        """The store holds these envelopes (at these seqs): their changes are sent, and which
+        envelope got which seq is remembered, in case the store later loses them."""
         with self.store.write() as records:
+            conn = records.conn
             for envelope_id in envelope_ids:
-                records.conn.execute("UPDATE change SET pushed = 1 WHERE envelope_id = ?", (envelope_id,))
-                records.conn.execute("DELETE FROM sync_outbox WHERE envelope_id = ?", (envelope_id,))
+                conn.execute("UPDATE change SET pushed = 1 WHERE envelope_id = ?", (envelope_id,))
+                conn.execute("DELETE FROM sync_outbox WHERE envelope_id = ?", (envelope_id,))
+            if seqs is not None:
+                conn.executemany(
+                    "INSERT INTO sync_sent (envelope_id, vault_id, seq) SELECT ?, vault_id, ? FROM change "
+                    "WHERE envelope_id = ? LIMIT 1 ON CONFLICT (envelope_id) DO UPDATE SET seq = excluded.seq",
+                    [(e, s, e) for e, s in zip(envelope_ids, seqs, strict=True)])
+            self._put_state(conn, state or {})
+
+    def rewind(self, common: int, office: bool) -> int:
+        """The store no longer holds its log past ``common``: every change this device sent in an
+        envelope past it is to be sealed and sent again, what was held from past it is dropped
+        (it will come again, if it still exists), history to backfill from a lost membership is
+        forgotten, and vaults with changes to resend are registered again (registering is
+        idempotent). Returns how many envelopes are to be sent again."""
+        with self.store.write() as records:
+            conn = records.conn
+            lost = [r[0] for r in conn.execute("SELECT envelope_id FROM sync_sent WHERE seq > ?", (common,))]
+            for start in range(0, len(lost), 500):
+                chunk = lost[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"UPDATE change SET pushed = 0, envelope_id = NULL WHERE envelope_id IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM sync_sent WHERE envelope_id IN ({marks})", chunk)
+            conn.execute("DELETE FROM sync_held WHERE seq > ?", (common,))
+            conn.execute("UPDATE sync_vault SET backfill_before = NULL, backfill_after = 0 WHERE backfill_before > ?",
+                         (common,))
+            kinds = ("household", *(SHARED_KINDS if office else ()))
+            conn.execute(
+                f"UPDATE sync_vault SET registered = 0 WHERE kind IN ({','.join('?' * len(kinds))}) AND vault_id IN "
+                "(SELECT DISTINCT vault_id FROM change WHERE pushed = 0 AND envelope_id IS NULL)", kinds)
+            if office:
+                conn.execute(f"UPDATE sync_vault SET registered = 0 WHERE kind IN ({','.join('?' * len(SHARED_KINDS))})",
+                             SHARED_KINDS)
+        return len(lost)
 
     # -- what was never acknowledged (a revoked device's, or a report of it) -------------
 

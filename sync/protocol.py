@@ -229,3 +229,26 @@ def decode_ticket(text: str) -> Ticket:
 
 def _ticket_check(body: bytes) -> bytes:
     return hashlib.sha256(b"yorisoi/ticket/v1\x00" + body).digest()[:4]
+
+
+# The log's hash chain (docs/sync-protocol.md, "The log's chain"): every entry links to the one
+# before, so a device that remembers the chain at some seq notices a store that no longer holds
+# the same log up to there (restored from an older backup, or replaced).
+LOG_GENESIS = bytes(32)
+MAX_CHAIN_QUERY = 256
+
+
+def log_link(previous: bytes, seq: int, entry: bytes) -> bytes:
+    """The chain at ``seq``: SHA-256 over the chain before it, the seq and the entry's digest."""
+    return hashlib.sha256(b"yorisoi/log-chain/v1\x00" + previous + seq.to_bytes(8, "big") + entry).digest()
+
+
+def envelope_entry(vault_id: str, envelope_id: str, key_version: int, device_id: str, nonce: bytes,
+                   body: bytes) -> bytes:
+    """An envelope's entry in the chain: the digest of what its author signed, which the author
+    can compute too."""
+    return hashlib.sha256(envelope_statement(vault_id, envelope_id, key_version, device_id, nonce, body)).digest()
+
+
+def grant_entry(vault_id: str, account_id: str, count: int) -> bytes:
+    return hashlib.sha256(_join("yorisoi/log-grant/v1", vault_id, account_id, count)).digest()

@@ -1,6 +1,9 @@
 """One sync run, in explicit stages (docs/sync-protocol.md, "Ordering"):
 
-    hello      device status, the server's time, the pinned organisation keys, shared vaults
+    hello      device status, the server's time, the pinned organisation keys, shared vaults,
+               and the store's log checked against what this device remembers of it; a store
+               that went back (restored from an older backup) is caught here, and what it lost
+               is sent and pulled again (`rewind`)
     directory  the organisation's devices; only those whose keys the organisation signed count
     keys       vault keys addressed to this device, each verified and unwrapped
     register   vaults created here that the server does not know yet, with their first keys
@@ -16,11 +19,12 @@ one batch. The run reports what moved and whether everything was exchanged.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sync.client import keyring, transfer
+from sync.client import continuity, keyring, transfer
 from sync.client.enrolment import verify_org_keys
 from sync.client.errors import DevicePending, IntegrityFailure
 from sync.client.identity import Identity
@@ -47,6 +51,8 @@ class Report:
     shared_changed: bool = False
     clock_offset_ms: int = 0
     complete: bool = False
+    store_went_back: bool = False  # this run found the store's log shorter or other than remembered
+    resent_envelopes: int = 0  # envelopes whose changes are sent again because the store lost them
 
 
 class SyncEngine:
@@ -63,14 +69,18 @@ class SyncEngine:
         identity = Identity.from_state(self.local.state())
         self.remote.token = identity.token
         report = Report()
-        identity, hints = self._hello(identity, report)
+        memory = continuity.Memory(self.local.state())
+        identity, hints = self._hello(identity, report, memory)
+        if "log" in hints and not memory.agrees(hints["log"]):
+            self._rewind(identity, memory, hints, report)
         ring = keyring.Keyring(self.local, self.remote, identity, report)
         ring.refresh_directory(hints.get("directory_version"))
         ring.receive_keys(hints.get("keys_after"))
         ring.register_vaults()
         # Vaults registered just now need copies for the other members whatever /me said.
         ring.supply_keys(None if report.vaults_registered else hints.get("keys_epoch"))
-        mover = transfer.Transfer(self.local, self.remote, identity, report, ring, self.progress, self.pull_limit)
+        mover = transfer.Transfer(self.local, self.remote, identity, report, ring, self.progress, self.pull_limit,
+                                  memory)
         self._report_unsent()  # before the push: what the office sees if this one fails
         mover.push()
         self._report_unsent()
@@ -99,11 +109,32 @@ class SyncEngine:
     def _unsent(self, identity: Identity) -> int:
         return len(self.local.sendable())
 
-    def _hello(self, identity: Identity, report: Report) -> tuple[Identity, dict]:
+    def _rewind(self, identity: Identity, memory: continuity.Memory, hints: dict, report: Report) -> None:
+        """The store no longer holds the log this device remembers (restored from an older backup,
+        or replaced): find the last point it still agrees with, send again every change this
+        device sent after it, pull again from there, fetch every key copy and hand out every copy
+        again (the store's key table went back too), and say so."""
+        log = hints["log"]
+        seen = memory.newest or 0
+        common = memory.common_point(self.remote.log_chains(sorted(memory.marks))) if memory.marks else 0
+        resent = self.local.rewind(common, identity.is_office)
+        memory.forget_after(common)
+        marks = memory.see(str(log["epoch"]), int(log["head"]), log["chain"])
+        cursor = min(int(self.local.state().get("cursor", "0")), common)
+        record = {"detected_ms": int(time.time() * 1000), "seen": seen, "head": int(log["head"]), "common": common,
+                  "resent": resent}
+        self.local.save_state({**marks, "cursor": str(cursor), "keys_cursor": "0", "supplied_epoch": None,
+                               "directory_version": None, "store_rollback": json.dumps(record)})
+        report.store_went_back, report.resent_envelopes = True, resent
+        hints.pop("directory_version", None)
+        hints.pop("keys_after", None)
+        hints.pop("keys_epoch", None)
+
+    def _hello(self, identity: Identity, report: Report, memory: continuity.Memory) -> tuple[Identity, dict]:
         """The device's status and the org's keys; also the server's hints of what is new, so
         an idle sync is a handful of small requests."""
         sent = self.local_ms()
-        me = self.remote.me()
+        me = self.remote.me(memory.newest)
         received = self.local_ms()
         device, org = me.get("device") or {}, me.get("org") or {}
         status = str(device.get("status", "pending"))
@@ -128,4 +159,8 @@ class SyncEngine:
         if status != "approved":
             raise DevicePending(403, "device_pending", status)
         hints = {k: me[k] for k in ("directory_version", "keys_after", "keys_epoch") if k in me}
+        log = me.get("log")
+        if isinstance(log, dict) and log.get("epoch") and log.get("chain"):
+            hints["log"] = {"epoch": str(log["epoch"]), "head": int(log.get("head", 0)), "chain": unb64(log["chain"]),
+                            "at": unb64(log.get("at"))}
         return identity, hints

@@ -225,8 +225,11 @@ class Remote:
         signature = doc.get("signature")
         return unb64(signature) if isinstance(signature, str) else None
 
-    def me(self) -> dict:
-        return self._json("GET", "/me")
+    def me(self, at: int | None = None) -> dict:
+        return self._json("GET", "/me", params={"at": at} if at is not None else None)
+
+    def log_chains(self, seqs: list[int]) -> dict:
+        return self._json("POST", "/log/chains", json={"seqs": seqs})
 
     def devices(self) -> list[dict]:
         return list(self._json("GET", "/devices").get("devices", []))
@@ -271,14 +274,16 @@ class Remote:
     def upload_keys(self, keys: list[dict]) -> int:
         return int(self._json("POST", "/keys", json={"keys": keys}).get("stored", 0))
 
-    def push(self, envelopes: list[dict]) -> list[int]:
-        """The seq of each envelope, in order (an envelope sent before keeps its first seq)."""
+    def push(self, envelopes: list[dict]) -> dict:
+        """The answer: the seq of each envelope, in order (an envelope sent before keeps its first
+        seq), the log's chain before and at each, and the log's head."""
         body = msgpack.packb({"envelopes": envelopes}, use_bin_type=True)
         doc = self._json("POST", "/push", content=body, content_type=protocol.MSGPACK)
-        seqs = doc.get("seqs")
-        if not isinstance(seqs, list) or len(seqs) != len(envelopes):
-            raise ProtocolError("push: answer does not cover the envelopes sent")
-        return seqs
+        for name in ("seqs", "prevs", "chains"):
+            found = doc.get(name)
+            if not isinstance(found, list) or len(found) != len(envelopes):
+                raise ProtocolError("push: answer does not cover the envelopes sent")
+        return doc
 
     def pull(self, after: int, limit: int) -> dict:
         return self._msgpack("GET", "/pull", params={"after": after, "limit": limit})

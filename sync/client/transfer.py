@@ -19,10 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 import msgpack
 
 from sync import protocol
-from sync.client import codec, crypto
+from sync.client import codec, continuity, crypto
 from sync.client.errors import IntegrityFailure, ProtocolError
 from sync.client.identity import Identity
 from sync.client.local import Held, Local, Received
+from sync.client.remote import unb64
 
 SEND_BYTES = 8 * 1024 * 1024
 
@@ -37,7 +38,8 @@ def _held(item: dict, reason: str) -> Held:
 
 
 class Transfer:
-    def __init__(self, local: Local, remote, identity: Identity, report, keyring, progress, pull_limit: int) -> None:
+    def __init__(self, local: Local, remote, identity: Identity, report, keyring, progress, pull_limit: int,
+                 memory: continuity.Memory | None = None) -> None:
         self.local = local
         self.remote = remote
         self.identity = identity
@@ -45,6 +47,7 @@ class Transfer:
         self.keyring = keyring
         self.progress = progress
         self.pull_limit = pull_limit
+        self.memory = memory or continuity.Memory(local.state())
         # Every vault key in memory for the run: opening envelopes then touches no database, so
         # it can run on the prefetching thread while the previous page is merged.
         self._keys: dict[tuple[str, int], bytes] = dict(local.vault_keys())
@@ -82,8 +85,14 @@ class Transfer:
                     break
                 chunk.append(env)
                 size += len(env["body"])
-            self.remote.push(chunk)
-            self.local.acknowledge([env["id"] for env in chunk])
+            doc = self.remote.push(chunk)
+            seqs = [int(seq) for seq in doc["seqs"]]
+            for env, seq, prev, chain in zip(chunk, seqs, doc["prevs"], doc["chains"], strict=True):
+                continuity.check_own(unb64(prev), seq, unb64(chain), env, self.identity.device_id)
+            head = doc.get("log") or {}
+            marks = self.memory.see(head.get("epoch"), seqs[-1], unb64(doc["chains"][-1]))
+            marks = {**marks, **self.memory.see(head.get("epoch"), int(head.get("head", 0)), unb64(head.get("chain")))}
+            self.local.acknowledge([env["id"] for env in chunk], seqs, marks)
             self.report.pushed_envelopes += len(chunk)
             start += len(chunk)
 
@@ -142,7 +151,10 @@ class Transfer:
                     raise ProtocolError("the log went backwards")
                 if doc.get("more"):
                     coming = ahead.submit(self._page, following)
-                applied = self.local.apply(received, held, {"cursor": str(following)}, backfill, prepared=prepared)
+                chain = doc.get("chain")
+                marks = self.memory.see(doc.get("epoch"), following, bytes(chain) if chain is not None else None)
+                applied = self.local.apply(received, held, {"cursor": str(following), **marks}, backfill,
+                                           prepared=prepared)
                 self._account(applied)
                 self.report.pulled_envelopes += len(received) + len(held)
                 head = int(doc.get("head", following))

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, select, update
 
 from sync import protocol as p
 
-from . import db, key_store, membership, signatures
+from . import db, key_store, log_store, membership, signatures
 from .answers import b64, org_json, revocation_json
 from .auth import Caller
 from .errors import ApiError, conflict, forbidden, not_found
@@ -21,14 +21,14 @@ from .ids import now_ms
 from .schema import account, device, org, vault
 
 
-def me(engine: Engine, caller: Caller) -> dict:
+def me(engine: Engine, caller: Caller, at: int | None = None) -> dict:
     with db.read(engine) as conn:
         dev = conn.execute(select(device.c.id, device.c.name, device.c.status)
                            .where(device.c.id == caller.device_id)).one()
         o = conn.execute(select(org).where(org.c.id == caller.org_id)).one()
         shared = {r.kind: r.id for r in conn.execute(select(vault.c.kind, vault.c.id).where(
             vault.c.org_id == caller.org_id, vault.c.kind.in_(p.SHARED_VAULT_KINDS)))}
-        hints = _hints(conn, caller) if dev.status == "approved" else {}
+        hints = {**_hints(conn, caller), "log": _log(conn, at)} if dev.status == "approved" else {}
     return {
         "device": {"id": dev.id, "name": dev.name, "status": dev.status},
         "account": {"id": caller.account_id, "login": caller.login, "role": caller.role},
@@ -46,6 +46,16 @@ def _hints(conn: Connection, caller: Caller) -> dict:
     return {"directory_version": _directory_version(conn, caller.org_id),
             "keys_after": key_store.newest_for(conn, caller),
             "keys_epoch": int(conn.scalar(select(org.c.keys_epoch).where(org.c.id == caller.org_id)) or 0)}
+
+
+def _log(conn: Connection, at: int | None) -> dict:
+    """The log's head, and its chain at the seq the device remembers: a device checks its
+    memory of the log against the store before it pushes or pulls anything."""
+    epoch, head, chain = log_store.head_state(conn)
+    answer = {"epoch": epoch, "head": head, "chain": b64(chain)}
+    if at is not None:
+        answer["at"] = b64(log_store.chains_at(conn, [at], head).get(at))
+    return answer
 
 
 def _directory_version(conn: Connection, org_id: str) -> str:

@@ -33,27 +33,59 @@ def lock_head(conn: Connection) -> int:
     return conn.execute(select(log_head.c.seq).where(log_head.c.id == 1).with_for_update()).scalar_one()
 
 
-def advance_head(conn: Connection, n: int) -> int:
-    """Hand out n seqs (the head lock must be held); returns the first."""
-    last = conn.execute(update(log_head).where(log_head.c.id == 1).values(seq=log_head.c.seq + n)
-                        .returning(log_head.c.seq)).scalar_one()
-    return last - n + 1
+def append(conn: Connection, rows: list[dict], entries: list[bytes]) -> int:
+    """Append entries to the log (the head lock must be held): each row gets the next seq and its
+    chain value (protocol.log_link over the chain before it and its entry digest), and the head
+    moves to the last. Returns the first seq. Every writer of the log goes through here, so the
+    chain has no gap."""
+    head = conn.execute(select(log_head.c.seq, log_head.c.chain).where(log_head.c.id == 1)).one()
+    seq, chain = head.seq, head.chain
+    for row, entry in zip(rows, entries, strict=True):
+        seq += 1
+        chain = p.log_link(chain, seq, entry)
+        row["seq"], row["chain"] = seq, chain
+    conn.execute(update(log_head).where(log_head.c.id == 1).values(seq=seq, chain=chain))
+    conn.execute(insert(log), rows)
+    return head.seq + 1
 
 
 def read_head(conn: Connection) -> int:
     return conn.execute(select(log_head.c.seq).where(log_head.c.id == 1)).scalar_one()
 
 
-def push(engine: Engine, caller: Caller, envelopes: Sequence[Envelope]) -> tuple[list[dict], int]:
-    """Store envelopes all-or-nothing; returns their seqs in request order and how many were
-    already stored. Signatures are checked before the transaction, to keep the lock short."""
+def head_state(conn: Connection) -> tuple[str, int, bytes]:
+    """(epoch, seq, chain) of the log's head."""
+    row = conn.execute(select(log_head.c.epoch, log_head.c.seq, log_head.c.chain).where(log_head.c.id == 1)).one()
+    return row.epoch, row.seq, row.chain
+
+
+def chains_at(conn: Connection, seqs: Sequence[int], head: int) -> dict[int, bytes]:
+    """The chain at each seq the log holds (0 is the genesis); seqs beyond the head are left out."""
+    found = {0: p.LOG_GENESIS} if 0 in seqs else {}
+    wanted = sorted({s for s in seqs if 0 < s <= head})
+    for start in range(0, len(wanted), 500):
+        found.update((r.seq, r.chain) for r in conn.execute(
+            select(log.c.seq, log.c.chain).where(log.c.seq.in_(wanted[start:start + 500]))))
+    return found
+
+
+def head_json(conn: Connection) -> dict:
+    epoch, seq, chain = head_state(conn)
+    return {"epoch": epoch, "head": seq, "chain": chain}
+
+
+def push(engine: Engine, caller: Caller, envelopes: Sequence[Envelope]) -> dict:
+    """Store envelopes all-or-nothing; answers their seqs in request order, how many were already
+    stored, the chain before and at each, and the log's head. Signatures are checked before the
+    transaction, to keep the lock short."""
     digests = []
     for env in envelopes:
         statement = p.envelope_statement(env.vault, env.id, env.kv, caller.device_id, env.nonce, env.body)
         signatures.require(caller.sign_public, env.sig, statement, f"envelope {env.id}")
         digests.append(hashlib.sha256(statement).digest())
     if not envelopes:
-        return [], 0
+        with db.read(engine) as conn:
+            return {"seqs": [], "duplicates": 0, "prevs": [], "chains": [], "log": head_json(conn)}
     now = now_ms()
     with db.write(engine) as conn:
         vaults = access.member_vaults(conn, caller, [env.vault for env in envelopes])
@@ -75,13 +107,16 @@ def push(engine: Engine, caller: Caller, envelopes: Sequence[Envelope]) -> tuple
             if earlier != digest:
                 raise conflict(f"envelope {env.id} of vault {env.vault} was stored with other content")
         if fresh:
-            first = advance_head(conn, len(fresh))
-            rows = []
-            for n, (key, i) in enumerate(fresh.items()):
-                known[key] = (first + n, digests[i])
-                rows.append(_env_row(first + n, envelopes[i], digests[i], caller.device_id, now))
-            conn.execute(insert(log), rows)
-    return [known[(env.vault, env.id)][0] for env in envelopes], len(envelopes) - len(fresh)
+            rows = [_env_row(envelopes[i], digests[i], caller.device_id, now) for i in fresh.values()]
+            append(conn, rows, [digests[i] for i in fresh.values()])
+            for key, row in zip(fresh, rows, strict=True):
+                known[key] = (row["seq"], row["digest"])
+        seqs = [known[(env.vault, env.id)][0] for env in envelopes]
+        chains = chains_at(conn, [s for seq in seqs for s in (seq - 1, seq)], max(seqs))
+        answer = {"seqs": seqs, "duplicates": len(envelopes) - len(fresh),
+                  "prevs": [chains[s - 1] for s in seqs], "chains": [chains[s] for s in seqs],
+                  "log": head_json(conn)}
+    return answer
 
 
 def _stored(conn: Connection, envelopes: Sequence[Envelope]) -> dict[tuple[str, str], tuple[int, bytes]]:
@@ -92,8 +127,8 @@ def _stored(conn: Connection, envelopes: Sequence[Envelope]) -> dict[tuple[str, 
     return {(r.vault_id, r.env_id): (r.seq, r.digest) for r in rows if (r.vault_id, r.env_id) in wanted}
 
 
-def _env_row(seq: int, env: Envelope, digest: bytes, device_id: str, now: int) -> dict:
-    return {"seq": seq, "vault_id": env.vault, "kind": "env", "env_id": env.id, "kv": env.kv,
+def _env_row(env: Envelope, digest: bytes, device_id: str, now: int) -> dict:
+    return {"vault_id": env.vault, "kind": "env", "env_id": env.id, "kv": env.kv,
             "device_id": device_id, "nonce": env.nonce, "body": env.body, "sig": env.sig, "digest": digest,
             "size": len(env.body), "account_id": None, "count": None, "created_ms": now}
 
@@ -112,7 +147,10 @@ def pull(engine: Engine, caller: Caller, after: int, limit: int) -> dict:
             .where(visible).order_by(log.c.seq).limit(limit + 1)).all()
         chosen, more = _take(meta, limit, p.MAX_PULL_BYTES, taken=0)
         items = _load(conn, [m.seq for m in chosen])
-    return {"items": items, "next": chosen[-1].seq if more else head, "more": more, "head": head}
+        following = chosen[-1].seq if more else head
+        epoch = conn.scalar(select(log_head.c.epoch).where(log_head.c.id == 1))
+        chain = chains_at(conn, [following], head)[following]
+    return {"items": items, "next": following, "more": more, "head": head, "epoch": epoch, "chain": chain}
 
 
 def backfill(engine: Engine, caller: Caller, wanted: Sequence[BackfillVault], limit: int) -> dict:

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, insert, select, update
 
+from sync import protocol as p
+
 from .ids import now_ms
-from .log_store import advance_head, count_envelopes, lock_head
-from .schema import account, log, vault_member
+from .log_store import append, count_envelopes, lock_head
+from .schema import account, vault_member
 
 
 def grant(conn: Connection, vault_id: str, account_ids: Iterable[str],
@@ -31,12 +33,12 @@ def grant(conn: Connection, vault_id: str, account_ids: Iterable[str],
         return result
     count = 0 if new_vault else count_envelopes(conn, vault_id)  # exact: the lock keeps pushes out
     bump_keys_epoch(conn, vault_id=vault_id)  # the newcomers' devices lack copies now
-    first = advance_head(conn, len(joining))
     now = now_ms()
-    for n, account_id in enumerate(joining):
-        result[account_id] = (first + n, True)
-    conn.execute(insert(log), [{"seq": result[a][0], "vault_id": vault_id, "kind": "grant", "account_id": a,
-                                "count": count, "size": 0, "created_ms": now} for a in joining])
+    markers = [{"vault_id": vault_id, "kind": "grant", "account_id": a, "count": count, "size": 0, "created_ms": now}
+               for a in joining]
+    append(conn, markers, [p.grant_entry(vault_id, a, count) for a in joining])
+    for account_id, marker in zip(joining, markers, strict=True):
+        result[account_id] = (marker["seq"], True)
     for account_id in [a for a in joining if a in rows]:  # former members, re-granted
         conn.execute(update(vault_member).where(vault_member.c.vault_id == vault_id,
                                                 vault_member.c.account_id == account_id)

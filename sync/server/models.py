@@ -155,3 +155,7 @@ class BackfillRequest(Strict):
         if len({v.id for v in value}) != len(value):
             raise ValueError("each vault may appear once")
         return value
+
+
+class ChainsRequest(Strict):
+    seqs: Annotated[list[Seq], Field(min_length=1, max_length=p.MAX_CHAIN_QUERY)]

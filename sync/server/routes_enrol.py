@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from sync import protocol as p
 
@@ -12,7 +12,7 @@ from . import devices, enrolment
 from .auth import AnyDevice, EngineDep
 from .bodies import json_body
 from .ids import now_ms
-from .models import EnrolRequest, OrgKeysRequest
+from .models import MAX_SEQ, EnrolRequest, OrgKeysRequest
 
 router = APIRouter(prefix=p.PREFIX)
 
@@ -45,5 +45,5 @@ def org_keys(caller: AnyDevice, engine: EngineDep,
 
 
 @router.get("/me")
-def me(caller: AnyDevice, engine: EngineDep) -> dict:
-    return devices.me(engine, caller)
+def me(caller: AnyDevice, engine: EngineDep, at: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None) -> dict:
+    return devices.me(engine, caller, at)

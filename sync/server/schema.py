@@ -164,6 +164,8 @@ log = Table(
     Column("account_id", Id, nullable=True),  # grant: who joined
     Column("count", BigInteger, nullable=True),  # grant: envelopes the vault held before it
     Column("created_ms", Ms, nullable=False),
+    # protocol.log_link over the chain before and this entry: what devices remember and check.
+    Column("chain", LargeBinary, nullable=False),
     UniqueConstraint("vault_id", "env_id"),
     Index(None, "vault_id", "seq"),
 )
@@ -174,6 +176,10 @@ log_head = Table(
     "log_head", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
+    # The chain at seq, and the log's incarnation: random when the log is created, so a device
+    # meeting another epoch knows it faces another log (a new database, another store).
+    Column("chain", LargeBinary, nullable=False),
+    Column("epoch", String(32), nullable=False),
 )
 
 # Truncation order for tests and a reset: children first.

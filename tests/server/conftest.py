@@ -74,7 +74,7 @@ def _empty_pg(url: str) -> None:
         with engine.begin() as conn:  # DELETE: TRUNCATE of these small tables costs 50 times more
             for table in schema.TABLES:  # children first
                 conn.execute(table.delete())
-            conn.execute(schema.log_head.update().values(seq=0))
+            conn.execute(schema.log_head.update().values(seq=0, chain=bytes(32)))
     finally:
         engine.dispose()
 

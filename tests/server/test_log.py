@@ -104,7 +104,8 @@ def test_pull_cursor_next_more_and_head(org, worker, household):
     seqs = [i["seq"] for i in page["items"] + items]
     assert seqs == sorted(set(seqs))
     final = org.office.pull(cursor)
-    assert final == {"items": [], "next": cursor, "more": False, "head": cursor}
+    assert {k: final[k] for k in ("items", "next", "more", "head")} == {"items": [], "next": cursor, "more": False,
+                                                                        "head": cursor}
 
 
 def test_cursor_moves_to_head_past_what_the_device_cannot_see(org, worker, household):
@@ -182,4 +183,5 @@ def test_oversize_envelope_and_too_many_envelopes_are_refused_as_too_large(worke
 
 
 def test_pushing_an_empty_list_stores_nothing(worker):
-    assert worker.push([]).json() == {"seqs": [], "duplicates": 0}
+    empty = worker.push([]).json()
+    assert (empty["seqs"], empty["duplicates"], empty["chains"]) == ([], 0, [])

@@ -53,13 +53,19 @@ class Central:
     def __init__(self, url: str, folder: Path) -> None:
         self.db_url = url
         self.folder = folder
-        self.engine = make_engine(url)
-        migrations.upgrade(self.engine)
-        self.app = create_app(self.engine)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning",
+            self.port = probe.getsockname()[1]
+        self._start()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._names = itertools.count()
+        self.sessions: list = []
+
+    def _start(self) -> None:
+        self.engine = make_engine(self.db_url)
+        migrations.upgrade(self.engine)
+        self.app = create_app(self.engine)
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
                                                     access_log=False, lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -68,18 +74,26 @@ class Central:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("the test store did not start")
             time.sleep(0.01)
-        self.url = f"http://127.0.0.1:{port}"
-        self.client = httpx.Client(base_url=self.url, timeout=30)
-        self._names = itertools.count()
-        self.sessions: list = []
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30)
 
-    def close(self) -> None:
-        for session in self.sessions:
-            session.close()
+    def _stop(self) -> None:
         self.client.close()
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.engine.dispose()
+
+    def restart(self, between=None) -> None:
+        """Stop the store, run ``between`` (replace its database), start it again on the same
+        address; devices reach it through the new client."""
+        self._stop()
+        if between is not None:
+            between()
+        self._start()
+
+    def close(self) -> None:
+        for session in self.sessions:
+            session.close()
+        self._stop()
 
     # -- devices -------------------------------------------------------------------------
 

@@ -96,6 +96,8 @@ def sync(args) -> int:
         say(f"  更新された世帯: {len(report.households)}")
     if status.open_flags:
         say(f"  確認が必要な事項: {status.open_flags} 件（同時に行われた変更があります。画面で確認してください）")
+    if report.store_went_back and status.store_rollback:
+        say(f"  ⚠ {status.store_rollback}")
     log.info("sync pushed=%d pulled=%d complete=%s", report.pushed_changes, report.pulled_envelopes, report.complete)
     if report.complete:
         say("すべて交換しました。")
@@ -210,6 +212,8 @@ def status(args) -> int:
     say(f"  送信待ちの変更: {s.pending_changes} 件、最後の同期: {last}、確認が必要な事項: {s.open_flags} 件")
     if s.sheet_missing:
         say(f"  {SHEET_REMINDER}")
+    if s.store_rollback:
+        say(f"  ⚠ {s.store_rollback}")
     return 0
 
 

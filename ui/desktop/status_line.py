@@ -30,7 +30,9 @@ class StatusLine:
         self.flags.setAccessibleName(tr("確認が必要な事項"))
         self.last_sync = QLabel()
         self.last_sync.setAccessibleName(tr("最終同期"))
-        for widget in (self.connection, self.progress, self.pending, self.flags, self.last_sync):
+        self.store_back = QLabel()
+        self.store_back.setAccessibleName(tr("中央ストアの巻き戻り"))
+        for widget in (self.connection, self.progress, self.pending, self.flags, self.store_back, self.last_sync):
             bar.addPermanentWidget(widget)
         self._state = "idle"
         self._error: Exception | None = None
@@ -69,6 +71,12 @@ class StatusLine:
         self.flags.setText(tr("要確認: {n}件").format(n=status.open_flags) if status.open_flags else "")
         self.flags.setVisible(bool(status.open_flags))
         self.last_sync.setText(tr("最終同期: {t}").format(t=_when(status.last_sync_ms) or tr("なし")))
+        # A store that went back lost changes for a while: said until a fortnight has passed,
+        # with the whole story in the tooltip.
+        shown = bool(status.store_rollback and status.store_rollback_recent)
+        self.store_back.setText(tr("⚠ 中央ストアが以前の状態に戻っていました（送り直し済み）") if shown else "")
+        self.store_back.setToolTip(status.store_rollback or "")
+        self.store_back.setVisible(shown)
 
     def _connection_text(self, status) -> str:
         if not status.enrolled:
@@ -91,7 +99,7 @@ class StatusLine:
     def sync_status(self) -> dict:
         """What the line shows, for tests and the screenshot review."""
         return {"connection": self.connection.text(), "pending": self.session.sync.status().pending_changes,
-                "last_sync": self.last_sync.text(), "flags": self.flags.text()}
+                "last_sync": self.last_sync.text(), "flags": self.flags.text(), "store_back": self.store_back.text()}
 
 
 def _when(ms: int | None) -> str | None:
