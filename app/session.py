@@ -4,7 +4,7 @@ A session knows who is using the laptop (the profile owner's staff record) so th
 change and every view lands in the audit log under their name. Services are attributes:
 ``session.households``, ``session.cases``, ``session.contacts``, ``session.forms``,
 ``session.form_filling`` (definitions, pre-fill, drafts and completion of the 様式),
-``session.meetings``, ``session.directory``, ``session.search``, ``session.sync`` (enrolment,
+``session.meetings``, ``session.directory``, ``session.due`` (what is due, 期限), ``session.search``, ``session.sync`` (enrolment,
 sync runs, device approval, household assignment, merge flags).
 """
 
@@ -28,6 +28,7 @@ class Session:
         from app.services.cases import CaseService
         from app.services.contacts import ContactService
         from app.services.directory import DirectoryService
+        from app.services.due import DueService
         from app.services.form_filling import FormFillingService
         from app.services.form_records import FormRecordService
         from app.services.households import HouseholdService
@@ -45,6 +46,7 @@ class Session:
         self.form_filling = FormFillingService(self)
         self.meetings = MeetingService(self)
         self.directory = DirectoryService(self)
+        self.due = DueService(self)
         self.search = SearchService(self)
         self.drafts = Drafts(self)
         self.sync = SyncService(self)

@@ -130,6 +130,19 @@ class StaffRole(Labelled):
     CONSULTANT = "consultant"
 
 
+class DueKind(Labelled):
+    """What is due in the 期限 view."""
+
+    NEXT_ACTION = "next_action"
+    MONITORING = "monitoring"
+    FOLLOW_UP = "follow_up"
+    WATCH = "watch"
+    PLAN_MEETING = "plan_meeting"
+    PLAN_DECISION = "plan_decision"
+    MEETING = "meeting"
+    REVIEW = "review"
+
+
 class Field(Labelled):
     """The four fields of the programme plus public assistance."""
 
@@ -208,6 +221,14 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (StaffRole.PROMOTER, "相談支援包括化推進員"),
     (StaffRole.PARTICIPATION, "参加支援員"),
     (StaffRole.CONSULTANT, "お困りごと相談員"),
+    (DueKind.NEXT_ACTION, "次回予定"),
+    (DueKind.MONITORING, "モニタリング"),
+    (DueKind.FOLLOW_UP, "終結後のフォローアップ"),
+    (DueKind.WATCH, "状況把握の確認"),
+    (DueKind.PLAN_MEETING, "会議待ちのプラン"),
+    (DueKind.PLAN_DECISION, "支援決定待ちのプラン"),
+    (DueKind.MEETING, "会議の予定"),
+    (DueKind.REVIEW, "会議で決めた見直し"),
     (Field.ELDERLY, "高齢"),
     (Field.DISABLED, "障害"),
     (Field.CHILD, "子ども"),

@@ -7,6 +7,7 @@ and orderings are fixed here; callers choose among them by name.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 FIELD_COLUMNS = ("is_elderly", "is_disabled", "is_child", "is_hardship", "is_welfare")
@@ -122,10 +123,9 @@ def _compose(query: HouseholdQuery) -> tuple[str, dict]:
     if query.due_before:
         inner += " AND h.next_action_on IS NOT NULL AND h.next_action_on <= :due"
         params["due"] = query.due_before
-    if query.ids is not None:
-        names = [f":id{i}" for i in range(len(query.ids))]
-        inner += f" AND h.id IN ({', '.join(names) or 'NULL'})"
-        params.update({f"id{i}": v for i, v in enumerate(query.ids)})
+    if query.ids is not None:  # one parameter however many (SQLite caps the number of parameters)
+        inner += " AND h.id IN (SELECT value FROM json_each(:ids))"
+        params["ids"] = json.dumps(list(query.ids))
     if query.field:
         inner += (
             f" AND EXISTS (SELECT 1 FROM person AS pf WHERE pf.household_id = h.id"

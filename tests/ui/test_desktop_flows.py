@@ -35,7 +35,10 @@ def test_filters_narrow_the_list(qtbot, window):
     page.field.setCurrentIndex(0)
     page.overdue.setChecked(True)
     settle(qtbot)
-    assert page.model.rows and all(r.next_action_on < page.model.today for r in page.model.rows)
+    overdue = window.session.due.overdue_households()  # next actions, monitoring, follow-ups, watch checks
+    assert page.model.rows and {r.id for r in page.model.rows} == overdue
+    assert any(not r.next_action_on or r.next_action_on >= page.model.today for r in page.model.rows)
+    assert page.overdue.text() == f"予定日を過ぎたもの（{len(overdue)}）"
     page.overdue.setChecked(False)
     page.scope.setCurrentIndex(page.scope.findData("mine"))
     settle(qtbot)

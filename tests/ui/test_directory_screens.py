@@ -3,6 +3,7 @@ agencies, retires one, loads a CSV, and a CSW completes 様式2-1 choosing agenc
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.services import form_records as forms
@@ -113,7 +114,10 @@ def test_the_directory_window_adds_edits_retires_and_imports(qtbot, session, tmp
     assert agencies.model.rowCount() == 1 and "新規 1" in directory.message.text.text()
 
     agencies.select(session.directory.agencies()[0].id)
-    agencies.edit()
+    agencies.table.setFocus()
+    qtbot.keyClick(agencies.table, Qt.Key.Key_Return)  # Enter edits the row (and keeps the 名簿 open)
+    qtbot.waitUntil(lambda: agencies.dialog is not None, timeout=3000)
+    assert directory.isVisible()
     _fill(agencies.dialog, contact_person="田中 一郎")
     agencies.dialog.try_submit()
     qtbot.waitUntil(lambda: agencies.dialog is None, timeout=3000)

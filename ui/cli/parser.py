@@ -8,6 +8,7 @@ from ui.cli import (
     argparse_ja,
     commands_data,
     commands_directory,
+    commands_due,
     commands_forms,
     commands_profile,
     commands_recovery,
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=commands_data.export)
 
     commands_directory.register(sub, _Parser, _profile)
+    commands_due.register(sub, _profile)
 
     p = sub.add_parser("search", help="世帯・接触記録・記録を検索する")
     _profile(p)

@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu(tr("表示(&V)"))
         self._action(view_menu, tr("検索"), self.list_page.focus_search, "Ctrl+F")
         self._action(view_menu, tr("一覧を更新"), self.list_page.reload, "F5")
+        view_menu.addSeparator()
+        self._action(view_menu, tr("期限（自分の担当）…"), lambda: self.show_due(office=False), "Ctrl+D")
+        self._action(view_menu, tr("期限（事務局・全世帯）…"), lambda: self.show_due(office=True), "Ctrl+Shift+T")
         directory_menu = bar.addMenu(tr("名簿(&D)"))
         self._action(directory_menu, tr("支援関係機関…"), lambda: self.show_directory("agencies"), "Ctrl+Shift+D")
         self._action(directory_menu, tr("職員…"), lambda: self.show_directory("staff"))
@@ -338,6 +341,25 @@ class MainWindow(QMainWindow):
         self.current_dialog = dialog
         dialog.finished.connect(lambda _: setattr(self, "current_dialog", None))
         dialog.open()
+
+    def show_due(self, office: bool) -> None:
+        """期限: overdue first; a row opens its household here, the list stays open beside it."""
+        from ui.desktop.due_dialog import DueDialog
+
+        dialog = DueDialog(self.session, office=office, parent=self)
+        dialog.household_chosen.connect(self._choose_household)
+        self.current_dialog = dialog
+
+        def finished(_code: int) -> None:
+            self.current_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.show()  # not modal: the household it opens is worked on beside it
+
+    def _choose_household(self, household_id: str) -> None:
+        self.list_page.select(household_id)
+        self.open_household(household_id)
 
     def show_directory(self, kind: str) -> None:
         """名簿: agencies, staff, stations and resources; the list's stations follow what changed."""

@@ -288,6 +288,13 @@ class DirectoryDialog(QDialog):
         self.tabs_widget.setCurrentWidget(self.tabs[kind])
         self.tabs[kind].table.setFocus()
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # Enter on a row opens it (the table's activated); it must not also close the window.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if not self.property("fitted"):

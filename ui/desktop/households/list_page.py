@@ -12,8 +12,6 @@ not hold up the next keystroke's search."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -174,15 +172,22 @@ class HouseholdListPage(QWidget):
         self.station.blockSignals(False)
 
     def query(self) -> HouseholdQuery:
-        yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
         return HouseholdQuery(
             me=self.session.me or None,
             mine_only=self.scope.currentData() == "mine",
             station_id=self.station.currentData(),
             stage=self.stage.currentData(),
             field=self.field.currentData(),
-            due_before=yesterday if self.overdue.isChecked() else None,
         )
+
+    def _overdue_query(self, query: HouseholdQuery, only_overdue: bool) -> tuple[HouseholdQuery, int]:
+        """On a worker: with 「予定日を過ぎたもの」, the households with anything overdue — a next
+        action, a monitoring date, a follow-up after closure, a watch check (app/services/due.py);
+        and how many households have something overdue at all, for the box's label."""
+        overdue = self.session.due.overdue_households()
+        if only_overdue:
+            query = HouseholdQuery(**{**query.__dict__, "ids": tuple(sorted(overdue))})
+        return query, len(overdue)
 
     def reload(self) -> None:
         """The first screen of households at once, then the whole list behind it (a city's
@@ -193,16 +198,19 @@ class HouseholdListPage(QWidget):
         session = self.session
         self.complete = False
 
-        def first():
-            return session.households.first_rows(query, FIRST_SCREEN), session.directory.names("station")
+        only_overdue = self.overdue.isChecked()
 
-        def whole():
-            return session.households.rows(query)
+        def first():
+            full, overdue = self._overdue_query(query, only_overdue)
+            return session.households.first_rows(full, FIRST_SCREEN), session.directory.names("station"), full, overdue
 
         def shown_first(result) -> None:
-            self._loaded(generation, *result, complete=False)
-            if generation == self._generation and len(result[0]) >= FIRST_SCREEN:
-                runner.run(whole, lambda rows: self._loaded(generation, rows, result[1], complete=True), self.failed.emit)
+            rows, stations, full, overdue = result
+            self.overdue.setText(tr("予定日を過ぎたもの（{n}）").format(n=overdue))
+            self._loaded(generation, rows, stations, complete=False)
+            if generation == self._generation and len(rows) >= FIRST_SCREEN:
+                runner.run(lambda: session.households.rows(full),
+                           lambda whole: self._loaded(generation, whole, stations, complete=True), self.failed.emit)
 
         runner.run(first, shown_first, self.failed.emit)
 
