@@ -287,3 +287,57 @@ def _with_effects(facts: CaseFacts, request: Request, rule: Rule) -> Verdict:
     if request.action == Action.CLOSE:
         return Verdict(request.action, rule.target, effects=("follow_up",))
     return Verdict(request.action, rule.target)
+
+
+# -- decisions that change the case without a step -------------------------------------------
+
+K = DecisionKind
+# What each meeting decision does to the case once approved: the steps it takes, in order.
+DECISION_STEPS: dict[DecisionKind, tuple[Action, ...]] = {
+    K.PLAN: (Action.DRAFT_PLAN, Action.APPROVE_PLAN),
+    K.REPLAN: (Action.START_REPLAN, Action.APPROVE_PLAN),
+    K.CLOSURE: (Action.CLOSE,),
+    K.SUSPENSION: (Action.SUSPEND,),
+    K.HAND_BACK: (Action.HAND_BACK,),
+}
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    kind: DecisionKind
+    lead_agency_id: str | None = None
+    follow_up_on: dt.date | None = None
+
+
+def check_change(facts: CaseFacts, decision: DecisionFacts, request: ChangeRequest) -> str | None:
+    """The refusal, in Japanese, for a decision that changes the lead agency and roles, starts or
+    stops outreach or participation support, or sets a follow-up; None when it may flow into
+    the case. The meeting rule is the same as for the steps (consent decides which meeting)."""
+    if decision.outcome != DecisionOutcome.APPROVED:
+        return f"会議の結論が「{decision.outcome.label}」のため、ケースには反映しません。"
+    refusal = _meeting_rule(facts, decision)
+    if refusal is not None:
+        return refusal
+    kind, stage = request.kind, facts.stage
+    if kind == K.LEAD_CHANGE:
+        if stage in (S.SUSPENDED, S.HANDED_BACK):
+            return f"「{stage.label}」のケースの主担当は変更できません。再開してから変更してください。"
+        if not request.lead_agency_id:
+            return "新しい主担当機関を指定してください。"
+    elif kind in (K.OUTREACH_START, K.PARTICIPATION_START):
+        if stage in (S.CLOSED, S.SUSPENDED, S.HANDED_BACK):
+            return f"「{stage.label}」のケースでは事業を始められません。再開してから決めてください。"
+        if kind == K.PARTICIPATION_START and not facts.has_consent:
+            return "本人同意の前に始められるのはアウトリーチ等事業だけです。参加支援は本人同意の後に始めます。"
+        if facts.has_consent:
+            plan = facts.plan
+            uses = plan is not None and (plan.uses_outreach if kind == K.OUTREACH_START else plan.uses_participation)
+            if not uses:
+                name = "アウトリーチ等事業" if kind == K.OUTREACH_START else "参加支援事業"
+                return f"プラン（様式2-1）に{name}の利用が記載されていません。再プランで記載してください。"
+    elif kind == K.FOLLOW_UP:
+        if stage != S.CLOSED:
+            return "フォローアップは終結したケースについて決めます。"
+        if request.follow_up_on is None:
+            return "フォローアップ日を入力してください。"
+    return None

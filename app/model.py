@@ -226,19 +226,55 @@ class Attendee:
     agency_id: str | None = None
     staff_id: str | None = None
     acknowledged: bool = False
+    acknowledged_at: str | None = None  # when they acknowledged the duty of 法106条の6
+    agency: str | None = None  # the agency's name as said at the meeting
+    login: str | None = None  # their account, for the grants a 支援会議 gives its attendees
+
+
+@dataclass
+class MeetingKindDef(FromRecord):
+    """A city's kind of meeting (支援会議, 実務者会議, 個別事例検討会議 …) and the rule class it
+    follows: ``support`` (法106条の6, may discuss households without consent), ``coordination``
+    (needs consent) or ``representatives`` (no individual cases)."""
+
+    id: str
+    name: str = ""
+    rule: str = MeetingKind.SUPPORT.value
+    members: dict[str, Any] = field(default_factory=dict)  # standing members, key → attendee
+    recurrence: str | None = None  # "monthly:<day>" or "monthly:<n>:<weekday>" or None
+    sort_order: int | None = None
+    active: int | None = 1
+    memo: str | None = None
+
+    def member_list(self) -> list[dict]:
+        return [dict(m) for _, m in sorted(self.members.items()) if m]
+
+
+@dataclass
+class AgendaItem:
+    key: str
+    household_id: str
+    case_id: str | None = None
+    reason: str = "added"
+    position: int = 0
+    part: str | None = None  # the rule class of the part that discusses it
+    plan_id: str | None = None
 
 
 @dataclass
 class Meeting(FromRecord):
     id: str
-    kind: str = MeetingKind.SUPPORT.value
+    kind: str = MeetingKind.SUPPORT.value  # the rule class of the first part
     held_on: str | None = None
     title: str | None = None
     place: str | None = None
     chair: str | None = None
     attendees: dict[str, Any] = field(default_factory=dict)
     memo: str | None = None
-    status: str | None = None
+    status: str | None = None  # planned | held
+    kind_id: str | None = None
+    parts: list | None = None  # [{"rule": …, "name": …, "kind_id": …}], one or two
+    agenda: dict[str, Any] = field(default_factory=dict)
 
     def attendee_list(self) -> list[Attendee]:
         return [
@@ -246,6 +282,20 @@ class Meeting(FromRecord):
             for k, a in sorted(self.attendees.items())
             if a
         ]
+
+    def part_list(self) -> list[dict]:
+        if self.parts:
+            return [dict(p) for p in self.parts if isinstance(p, dict) and p.get("rule")]
+        return [{"rule": self.kind, "name": None, "kind_id": self.kind_id}]
+
+    def rules(self) -> set[str]:
+        return {p["rule"] for p in self.part_list()}
+
+    def agenda_list(self) -> list[AgendaItem]:
+        names = AgendaItem.__dataclass_fields__
+        items = [AgendaItem(key=k, **{n: v for n, v in a.items() if n in names and n != "key"})
+                 for k, a in self.agenda.items() if a and a.get("household_id")]
+        return sorted(items, key=lambda i: (i.position, i.key))
 
 
 @dataclass
@@ -259,6 +309,15 @@ class MeetingDecision(FromRecord):
     outcome: str = ""
     decided_on: str | None = None
     memo: str | None = None
+    part: str | None = None  # the rule class of the part that decided (a sitting may hold two)
+    notes: str | None = None  # the discussion, in the household's own records
+    next_review_on: str | None = None
+    lead_agency_id: str | None = None
+    roles: list | None = None  # [{"agency_id", "task", "lead"}] for a change of roles
+    follow_up_on: str | None = None
+    applied_on: str | None = None  # when it flowed into the case
+    applied_by: str | None = None
+    refusal: str | None = None  # the rule's message when applying was refused
 
 
 @dataclass
@@ -276,6 +335,8 @@ class SupportDecision(FromRecord):
     outreach: int | None = 0
     participation: int | None = 0
     memo: str | None = None
+    number: str | None = None  # 支援決定番号
+    meeting_decision_id: str | None = None  # the approval it follows
 
 
 @dataclass

@@ -4,7 +4,9 @@ A session knows who is using the laptop (the profile owner's staff record) so th
 change and every view lands in the audit log under their name. Services are attributes:
 ``session.households``, ``session.cases``, ``session.contacts``, ``session.forms``,
 ``session.form_filling`` (definitions, pre-fill, drafts and completion of the 様式),
-``session.meetings``, ``session.directory``, ``session.due`` (what is due, 期限), ``session.search``, ``session.sync`` (enrolment,
+``session.meetings`` (kinds, sittings, attendance, agenda, decisions), ``session.agenda`` (what is due
+for a meeting), ``session.meeting_apply`` (decisions into the cases), ``session.city`` (the city's
+支援決定 and plan reports), ``session.directory``, ``session.due`` (what is due, 期限), ``session.search``, ``session.sync`` (enrolment,
 sync runs, device approval, household assignment, merge flags).
 """
 
@@ -25,6 +27,7 @@ class Session:
     def __init__(self, profile: Profile) -> None:
         from app.drafts import Drafts
         from app.recovery import RecoveryService
+        from app.services.agenda import AgendaService
         from app.services.cases import CaseService
         from app.services.contacts import ContactService
         from app.services.directory import DirectoryService
@@ -32,8 +35,10 @@ class Session:
         from app.services.form_filling import FormFillingService
         from app.services.form_records import FormRecordService
         from app.services.households import HouseholdService
+        from app.services.meeting_apply import MeetingApplyService
         from app.services.meetings import MeetingService
         from app.services.search import SearchService
+        from app.services.support_decisions import SupportDecisionService
         from app.sync import SyncService
 
         self.profile = profile
@@ -45,6 +50,9 @@ class Session:
         self.forms = FormRecordService(self)
         self.form_filling = FormFillingService(self)
         self.meetings = MeetingService(self)
+        self.agenda = AgendaService(self)
+        self.meeting_apply = MeetingApplyService(self)
+        self.city = SupportDecisionService(self)
         self.directory = DirectoryService(self)
         self.due = DueService(self)
         self.search = SearchService(self)

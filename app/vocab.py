@@ -84,6 +84,28 @@ class DecisionKind(Labelled):
     CLOSURE = "closure"
     SUSPENSION = "suspension"
     DISCUSSION = "discussion"
+    LEAD_CHANGE = "lead_change"
+    OUTREACH_START = "outreach_start"
+    OUTREACH_STOP = "outreach_stop"
+    PARTICIPATION_START = "participation_start"
+    PARTICIPATION_STOP = "participation_stop"
+    HAND_BACK = "hand_back"
+    FOLLOW_UP = "follow_up"
+
+
+class AgendaReason(Labelled):
+    """Why a household is proposed for a meeting's agenda."""
+
+    PLAN = "plan"
+    REPLAN = "replan"
+    CLOSURE = "closure"
+    SUSPENSION = "suspension"
+    OUTREACH_PLAN = "outreach_plan"
+    MONITORING = "monitoring"
+    REFERRAL = "referral"
+    FOLLOW_UP = "follow_up"
+    REVIEW = "review"
+    ADDED = "added"
 
 
 class DecisionOutcome(Labelled):
@@ -195,6 +217,23 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (DecisionKind.CLOSURE, "支援終結"),
     (DecisionKind.SUSPENSION, "支援中断"),
     (DecisionKind.DISCUSSION, "協議"),
+    (DecisionKind.LEAD_CHANGE, "主担当・役割分担の変更"),
+    (DecisionKind.OUTREACH_START, "アウトリーチ等事業の開始"),
+    (DecisionKind.OUTREACH_STOP, "アウトリーチ等事業の終了"),
+    (DecisionKind.PARTICIPATION_START, "参加支援の開始"),
+    (DecisionKind.PARTICIPATION_STOP, "参加支援の終了"),
+    (DecisionKind.HAND_BACK, "つなぎもどし"),
+    (DecisionKind.FOLLOW_UP, "フォローアップ"),
+    (AgendaReason.PLAN, "プランの了承（完成したプラン）"),
+    (AgendaReason.REPLAN, "再プランの了承"),
+    (AgendaReason.CLOSURE, "終結の判断（プラン評価）"),
+    (AgendaReason.SUSPENSION, "中断の決定（プラン評価）"),
+    (AgendaReason.OUTREACH_PLAN, "同意前のアウトリーチ等事業のプラン"),
+    (AgendaReason.MONITORING, "モニタリング予定日を過ぎています"),
+    (AgendaReason.REFERRAL, "関係機関からの紹介"),
+    (AgendaReason.FOLLOW_UP, "終結後のフォローアップ日"),
+    (AgendaReason.REVIEW, "前回の会議で決めた再検討日"),
+    (AgendaReason.ADDED, "事務局が追加"),
     (DecisionOutcome.APPROVED, "了承"),
     (DecisionOutcome.REJECTED, "不承認"),
     (DecisionOutcome.DEFERRED, "継続協議"),

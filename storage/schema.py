@@ -103,20 +103,32 @@ ENTITIES: dict[str, Entity] = {
             text_fields=("answers",),
         ),
         _register(
+            "meeting_kind",  # a city's own kind of meeting, mapped to one rule class
+            "name rule members recurrence sort_order active memo",
+            maps=("members",),
+            household_key=None,
+            text_fields=("name",),
+        ),
+        _register(
             "meeting",
             "kind held_on title place chair attendees memo status",
-            maps=("attendees",),
+            added="kind_id parts agenda",
+            maps=("attendees", "agenda"),
             household_key=None,
             text_fields=("title", "memo"),
+            json_fields=("parts",),
         ),
         _register(
             "meeting_decision",
             "household_id meeting_id case_id kind plan_id outcome decided_on memo",
-            text_fields=("memo",),
+            added="part notes next_review_on lead_agency_id roles follow_up_on applied_on applied_by refusal",
+            text_fields=("memo", "notes"),
+            json_fields=("roles",),
         ),
         _register(
             "support_decision",
             "household_id case_id plan_id kind decided_on decided_by outreach participation memo",
+            added="number meeting_decision_id",
             text_fields=("memo",),
         ),
         _register(

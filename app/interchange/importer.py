@@ -434,7 +434,7 @@ def _vault_for(session: Session, records, spec: TypeSpec, line: Line, values: di
         return vaults[hid]
     if spec.type == "resource":
         return session.vault("resources")
-    if spec.type == "meeting":
+    if spec.type in ("meeting", "meeting_kind"):
         return session.vault("meetings")
     return session.vault("directory")
 

@@ -93,17 +93,25 @@ TYPES: tuple[TypeSpec, ...] = (
         F("status", "code", codes=("draft", "complete", "approved", "confirmed", "superseded")),
         F("answers", "dict"), F("created_at", "datetime", rule="happened"),
         F("completed_on", "date", rule="happened"), F("signed_by"), F("signed_on", "date", rule="happened"))),
+    TypeSpec("meeting_kind", "meeting_kind", (
+        F("name", required=True), F("rule", "code", True, codes=MeetingKind), F("members", "dict"),
+        F("recurrence"), F("sort_order", "int"), F("active", "bool"), F("memo"))),
     TypeSpec("meeting", "meeting", (
         F("kind", "code", True, codes=MeetingKind), F("held_on", "date", True), F("title"), F("place"),
-        F("chair"), F("attendees", "dict"), F("memo"), F("status"))),
+        F("chair"), F("attendees", "dict"), F("memo"), F("status"), F("kind_id"), F("parts", "list"),
+        F("agenda", "dict"))),
     TypeSpec("meeting_decision", "meeting_decision", (
         _hh(), F("meeting_id", "ref", True, ref="meeting"), F("case_id", "ref", True, ref="case"),
         F("kind", "code", True, codes=DecisionKind), F("outcome", "code", True, codes=DecisionOutcome),
-        F("plan_id", "ref", ref="form"), F("decided_on", "date", rule="happened"), F("memo"))),
+        F("plan_id", "ref", ref="form"), F("decided_on", "date", rule="happened"), F("memo"),
+        F("part", "code", codes=MeetingKind), F("notes"), F("next_review_on", "date"),
+        F("lead_agency_id", "ref", ref="agency"), F("roles", "list"), F("follow_up_on", "date"),
+        F("applied_on", "date", rule="happened"), F("applied_by", "ref", ref="staff"), F("refusal"))),
     TypeSpec("support_decision", "support_decision", (
         _hh(), F("case_id", "ref", True, ref="case"), F("plan_id", "ref", ref="form"),
         F("kind", "code", codes=("decision", "report")), F("decided_on", "date", rule="happened"), F("decided_by"),
-        F("outreach", "bool"), F("participation", "bool"), F("memo"))),
+        F("outreach", "bool"), F("participation", "bool"), F("memo"), F("number"),
+        F("meeting_decision_id", "ref", ref="meeting_decision"))),
     TypeSpec("consent", "consent", (
         _hh(), F("case_id", "ref", True, ref="case"), F("person_id", "ref", ref="person"),
         F("action", "code", True, codes=("given", "withdrawn")), F("on_date", "date", True, rule="happened"),

@@ -103,7 +103,12 @@ class CaseService(Service):
         if plan_record is not None:
             summary = forms.PlanSummary.of(plan_record)
             plan = PlanFacts(summary.id, summary.uses_outreach, summary.uses_participation, summary.status)
+            # A re-plan is judged on the evaluation of the plan in force, while its successor waits.
+            in_force = next((p for p in reversed(session.forms.for_case(case_id, forms.PLAN))
+                             if p.status in ("approved", "confirmed")), None)
             evaluated = session.forms.evaluation_of(case_id, plan_record.id)
+            if evaluated is None and in_force is not None and plan_record.status == "complete":
+                evaluated = session.forms.evaluation_of(case_id, in_force.id)
             if evaluated is not None and evaluated.answers.get("decision"):
                 try:
                     evaluation = EvaluationDecision.parse(evaluated.answers["decision"])
@@ -185,6 +190,8 @@ class CaseService(Service):
                 for older in self.session.forms.for_case(case.id, forms.PLAN):
                     if older.id != plan.id and older.status in ("approved", "confirmed"):
                         self.session.forms.set_status(records, older.id, "superseded")
+        if request.action == Action.APPROVE_PLAN and plan is not None:
+            self._fill_office_box(records, plan.id, request.decision_id, "report_to_city" in verdict.effects, today)
         if "report_to_city" in verdict.effects and plan is not None:
             records.insert("support_decision", {
                 "household_id": case.household_id, "case_id": case.id, "plan_id": plan.id, "kind": "report",
@@ -194,6 +201,16 @@ class CaseService(Service):
                     facts.stage, verdict.target, request.reason, request.decision_id)
         self.session.audit(records, "change", entity="case", entity_id=case.id,
                            household_id=case.household_id, detail=request.action.value)
+
+    @staticmethod
+    def _fill_office_box(records, plan_id: str, decision_id: str | None, reported: bool, today: str) -> None:
+        """The plan's 事務局記入欄 comes from the records: the meeting's date, the report's date."""
+        decision = records.get("meeting_decision", decision_id) if decision_id else None
+        box = {"meeting_on": decision["decided_on"]} if decision and decision.get("decided_on") else {}
+        if reported:
+            box["report_on"] = today
+        if box:
+            records.update("form_record", plan_id, {"answers": box})
 
     def _event(self, records, vault_id, household_id, case_id, action, from_stage, to_stage, reason, decision_id):
         records.append("case_event", {

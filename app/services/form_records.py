@@ -143,6 +143,9 @@ class FormRecordService(Service):
         """The latest finished plan. A draft never counts: an empty 2-1 opened and closed must not
         replace the 役割分担 the case shows, nor be what a meeting approves."""
         plans = [p for p in self.for_case(case_id, PLAN) if p.status not in ("superseded", "draft")]
+        # created_at has whole seconds: a successor written in the same second as the plan in
+        # force still comes after it (a finished plan never precedes an approved one).
+        plans.sort(key=lambda p: (p.created_at or "", p.status == "complete"))
         return plans[-1] if plans else None
 
     def evaluation_of(self, case_id: str, plan_id: str) -> FormRecord | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app import display
-from app.model import CaseEvent, Consent, Contact, FormRecord, MeetingDecision, Note
+from app.model import CaseEvent, Consent, Contact, FormRecord, MeetingDecision, Note, SupportDecision
 from app.vocab import Action, ContactKind, DecisionKind, DecisionOutcome, Outcome, Stage
 from storage.records import Records
 
@@ -78,7 +78,20 @@ def _form(f: FormRecord) -> TimelineItem:
 
 def _decision(d: MeetingDecision) -> TimelineItem:
     title = f"会議の決定: {_label(DecisionKind, d.kind)}（{_label(DecisionOutcome, d.outcome)}）"
-    return TimelineItem(d.decided_on or "", "decision", title, d.memo or "", "meeting_decision", d.id)
+    lines = [display.text(x) for x in (d.notes, d.memo) if x]
+    if d.next_review_on:
+        lines.append(f"次回の検討日: {display.wareki(d.next_review_on)}")
+    if d.refusal:
+        lines.append(f"ケースに反映できませんでした: {d.refusal}")
+    return TimelineItem(d.decided_on or "", "decision", title, "\n".join(lines), "meeting_decision", d.id)
+
+
+def _support(d: SupportDecision) -> TimelineItem:
+    if d.kind == "report":
+        return TimelineItem(d.decided_on or "", "decision", "市にプランを報告", "", "support_decision", d.id)
+    title = f"市の支援決定（番号 {d.number}）" if d.number else "市の支援決定"
+    body = "、".join(x for x in ("アウトリーチ等事業" if d.outreach else "", "参加支援事業" if d.participation else "") if x)
+    return TimelineItem(d.decided_on or "", "decision", title, body, "support_decision", d.id)
 
 
 def build(records: Records, household_id: str) -> list[TimelineItem]:
@@ -98,6 +111,8 @@ def build(records: Records, household_id: str) -> list[TimelineItem]:
         items[row["id"]] = _form(FormRecord.from_record(row))
     for row in records.find("meeting_decision", household_id=household_id):
         items[row["id"]] = _decision(MeetingDecision.from_record(row))
+    for row in records.find("support_decision", household_id=household_id):
+        items[row["id"]] = _support(SupportDecision.from_record(row))
     for target, item in sorted(corrections, key=lambda pair: display.order_key(pair[1].at)):
         item.correction = True
         original = items.get(target)

@@ -22,6 +22,12 @@ def support_meeting(session, acknowledged=True):
     return session.meetings.create("support", "2025-05-10", "支援会議", attendees=attendees)
 
 
+def make_city_account(session):
+    """The profile's owner becomes the office's 多機関協働 staff (the city's account)."""
+    with session.store.write() as records:
+        records.update("staff", session.me, {"role": "office"})
+
+
 def consented_case(session, household):
     h, principal = household
     case = session.cases.open_case(h.id, principal_id=principal.id, route="window", summary="家賃の滞納")
@@ -58,7 +64,8 @@ def test_a_plan_with_participation_support_waits_for_the_citys_decision(session,
     assert case.stage == Stage.PLAN_APPROVED
     with pytest.raises(Refused, match="支援決定"):
         session.cases.perform(case.id, Action.CONFIRM_PLAN)
-    session.meetings.support_decision(case.id, decided_on="2025-05-20", decided_by="社会福祉課長")
+    make_city_account(session)
+    session.meetings.support_decision(case.id, decided_on="2025-05-20", decided_by="社会福祉課長", number="R7-001")
     assert session.cases.perform(case.id, Action.CONFIRM_PLAN).stage == Stage.IN_SUPPORT
     assert session.forms.get(plan.id).status == "confirmed"
 
@@ -73,6 +80,7 @@ def test_an_approved_plan_cannot_be_edited(session, household):
 
 def test_support_decision_is_refused_for_a_plan_that_does_not_need_one(session, household):
     case, _ = assessed_with_plan(session, household)
+    make_city_account(session)
     with pytest.raises(Refused, match="不要"):
         session.meetings.support_decision(case.id, decided_on="2025-05-20")
 

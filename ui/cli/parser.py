@@ -10,6 +10,7 @@ from ui.cli import (
     commands_directory,
     commands_due,
     commands_forms,
+    commands_meetings,
     commands_profile,
     commands_recovery,
     commands_sync,
@@ -186,4 +187,5 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("file", metavar="FILE")
     a.set_defaults(handler=commands_recovery.take)
 
+    commands_meetings.add_parsers(sub, _profile, _Parser)
     return parser

@@ -20,11 +20,13 @@ from ui.desktop.dialogs.lifecycle import LifecycleDialog, OpenCaseDialog
 from ui.desktop.dialogs.pick_household import PickHouseholdDialog
 from ui.desktop.dialogs.records import AmendDialog, NoteDialog
 from ui.desktop.dialogs.settings import CityDialog
+from ui.desktop.households.case_panel import SUPPORT_DECISION
 from ui.desktop.households.list_page import HouseholdListPage
 from ui.desktop.households.view_page import HouseholdViewPage
 from ui.desktop.i18n import tr
 from ui.desktop.lock import DEFAULT_IDLE_MINUTES, IdleLock
 from ui.desktop.lock_screen import LockScreen
+from ui.desktop.meetings.dialogs import SupportDecisionDialog
 from ui.desktop.status_line import StatusLine
 from ui.desktop.sync_controller import SyncController
 from ui.desktop.widgets.message_bar import MessageBar
@@ -166,6 +168,8 @@ class MainWindow(QMainWindow):
         self._action(directory_menu, tr("職員…"), lambda: self.show_directory("staff"))
         self._action(directory_menu, tr("ステーション…"), lambda: self.show_directory("stations"))
         self._action(directory_menu, tr("社会資源…"), lambda: self.show_directory("resources"))
+        meeting_menu = bar.addMenu(tr("会議(&M)"))
+        self._action(meeting_menu, tr("会議の一覧・準備・開催…"), self.show_meetings, "Ctrl+M")
         sync_menu = bar.addMenu(tr("同期(&Y)"))
         self._action(sync_menu, tr("今すぐ同期"), self.sync_now, "F9")
         self._action(sync_menu, tr("中央ストアに登録…"), self.enrol)
@@ -266,6 +270,9 @@ class MainWindow(QMainWindow):
         view = self.view_page.view
         if view is None or view.case is None:
             return
+        if action_code == SUPPORT_DECISION:
+            self._run_dialog(SupportDecisionDialog(self.session, view.case.id, self), tr("市の支援決定を記録しました。"))
+            return
         action = Action(action_code)
         self._run_dialog(LifecycleDialog(self.session, view.case, action, self),
                          tr("「{a}」を記録しました。").format(a=action.label))
@@ -330,6 +337,15 @@ class MainWindow(QMainWindow):
         self.current_dialog = dialog
         dialog.finished.connect(lambda _: setattr(self, "current_dialog", None))
         dialog.open()
+
+    def show_meetings(self) -> None:
+        from ui.desktop.meetings.window import MeetingsWindow
+
+        window = MeetingsWindow(self.session, self)
+        self.current_dialog = window
+        window.changed.connect(lambda: self._on_changed(set()))
+        window.finished.connect(lambda _: (setattr(self, "current_dialog", None), window.deleteLater()))
+        window.open()
 
     def show_devices(self) -> None:
         from ui.desktop.dialogs.devices import DevicesDialog

@@ -16,6 +16,8 @@ from app.vocab import Action, Route, Stage
 from ui.desktop.i18n import label, label_of, tr
 from ui.desktop.widgets.adaptive import FlowLayout
 
+SUPPORT_DECISION = "support_decision"  # not a lifecycle step: the city's 支援決定 dialog
+
 
 class CasePanel(QGroupBox):
     action_requested = Signal(str)  # an Action code
@@ -96,6 +98,12 @@ class CasePanel(QGroupBox):
             self.buttons.addWidget(button)
             if not step.allowed and step.refusal:
                 reasons.append(f"⚠ {label(step.action)}: {step.refusal}")
+        if case.stage == Stage.PLAN_APPROVED.value:  # the plan waits for the city's 支援決定
+            button = QPushButton(tr("市の支援決定…"))
+            button.setAccessibleName(tr("市の支援決定"))
+            button.setToolTip(tr("会議で了承されたプランに市の支援決定を記録します（事務局の多機関協働の担当者）。"))
+            button.clicked.connect(lambda: self.action_requested.emit(SUPPORT_DECISION))
+            self.buttons.addWidget(button)
         self.reasons.setText("\n".join(reasons))
         self.reasons.setVisible(bool(reasons))
 
