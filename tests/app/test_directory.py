@@ -170,3 +170,24 @@ def test_the_template_loads_a_city_like_mimasaka(session):
     names = {a.name for a in agencies}
     assert {"美作市総合相談支援センター", "美作市福祉事務所", "ハローワーク（公共職業安定所）"} <= names
     assert sum(1 for a in agencies if a.name.startswith("美作市総合相談支援センター ") and a.station_id) == 6
+
+
+def test_yorisoi_export_and_import_carry_the_new_directory_fields(session, stations, tmp_path):
+    from app import profiles
+    from app.interchange import export_lines, import_lines
+    from tests.conftest import FAST_KDF, PASSPHRASE
+
+    d = session.directory
+    agency = d.save("agencies", {"name": "美作市福祉事務所", "area": "市内全域", "station_id": stations["勝田"],
+                                 "contact_person": "田中 一郎"})
+    d.retire("agencies", agency.id)
+    d.retire("stations", stations["大原"])
+    fresh = profiles.create(tmp_path / "fresh", PASSPHRASE, owner_name="別の 職員", kdf=FAST_KDF)
+    try:
+        import_lines(fresh, list(export_lines(session)))
+        moved = fresh.directory.get("agencies", agency.id)
+        assert (moved.area, moved.station_id, moved.contact_person, moved.active) == (
+            "市内全域", stations["勝田"], "田中 一郎", 0)
+        assert fresh.directory.get("stations", stations["大原"]).active == 0
+    finally:
+        fresh.close()

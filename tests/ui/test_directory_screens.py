@@ -133,3 +133,17 @@ def test_the_directory_window_adds_edits_retires_and_imports(qtbot, session, tmp
     window.idle.set_locked(True)
     settle(qtbot)
     QApplication.processEvents()
+
+
+def test_arrowing_through_the_agencies_never_opens_the_dialog(qtbot, session):
+    for name in ("A機関", "B機関"):
+        session.directory.add_agency(name)
+    combo = AgencyCombo(session)
+    qtbot.addWidget(combo)
+    combo.show()
+    combo.setFocus()
+    for _ in range(5):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.dialog is None and combo.currentText() == "B機関"
+    qtbot.keyClick(combo, Qt.Key.Key_End)
+    assert combo.dialog is None and combo.currentData() != NEW

@@ -112,6 +112,7 @@ class DirectoryTab(QWidget):
         self.table.activated.connect(lambda _: self.edit())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
         QShortcut(QKeySequence(Qt.Key.Key_Insert), self, activated=self.add)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.filter.setFocus)
         self.reload()
 
     def _button(self, flow, text: str, slot):

@@ -1,7 +1,7 @@
 """Choosing an agency anywhere, with 「新しい機関を追加…」 in place: a new city's first plan
 (様式2-1 needs a 主担当機関 and an agency for each 役割分担) is never stuck for want of one.
 
-Choosing the last item opens the directory's agency dialog; the agency saved there is selected,
+Choosing the last item (from the list: Alt+↓ or F4, then Enter) opens the directory's agency dialog; the agency saved there is selected,
 and every other agency choice open at that moment offers it too (``added`` is shared). Cancelling
 goes back to what was chosen before. A retired agency is offered only where it is the value.
 """
@@ -56,6 +56,19 @@ class AgencyCombo(QComboBox):
             index = self.count() - 2
         self.setCurrentIndex(index)
         self._previous = index
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # Arrowing through a closed list must not open the dialog on reaching the last item; the
+        # popup (Alt+↓, F4 or Space) offers it, and Enter there chooses it.
+        last = self.count() - 1
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_End, Qt.Key.Key_PageDown) and \
+                (self.currentIndex() >= last - 1 or event.key() != Qt.Key.Key_Down):
+            self.setCurrentIndex(last - 1)
+            if self.currentIndex() != self._previous:
+                self._activated(self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _offer(self, agency_id: str, name: str) -> None:
         if self.findData(agency_id) < 0:
