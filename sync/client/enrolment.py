@@ -55,12 +55,20 @@ def enrol(local: Local, server: str, code: str, device_name: str, *, server_fing
     if local.state().get("device_id"):
         raise AlreadyEnrolled("this profile is already enrolled")
     wanted = ticket.expected(server, code, server_fingerprint, expected_org)
-    cert_pem = None
-    if remote is None:
-        cert_pem = fetch_certificate(server)
-        if cert_pem and wanted.cert_sha256 and cert_sha256(cert_pem) != wanted.cert_sha256:
-            raise CertificateMismatch(_colon_hex(wanted.cert_sha256), cert_fingerprint(cert_pem))
-        remote = Remote(server, cert_pem=cert_pem)
+    if remote is not None:
+        return _enrol(local, server, wanted, device_name, remote, None)
+    cert_pem = fetch_certificate(server)
+    if cert_pem and wanted.cert_sha256 and cert_sha256(cert_pem) != wanted.cert_sha256:
+        raise CertificateMismatch(_colon_hex(wanted.cert_sha256), cert_fingerprint(cert_pem))
+    remote = Remote(server, cert_pem=cert_pem)
+    try:
+        return _enrol(local, server, wanted, device_name, remote, cert_pem)
+    finally:
+        remote.close()
+
+
+def _enrol(local: Local, server: str, wanted: ticket.Expected, device_name: str, remote: Remote,
+           cert_pem: str | None) -> Enrolled:
     if wanted.org_fingerprint:
         presented = remote.enrol_org(wanted.org_fingerprint)
         _require_org(wanted.org_fingerprint, presented)
