@@ -53,6 +53,9 @@ class MeetingsWindow(QDialog):
         column.addWidget(QLabel(tr("会議（これから・過去）")))
         self.list = QListWidget()
         self.list.setAccessibleName(tr("会議の一覧"))
+        self.list.setWordWrap(True)  # a long title wraps; nothing scrolls sideways
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.list.currentItemChanged.connect(self._chosen)
         column.addWidget(self.list, 1)
         row = FlowLayout()
@@ -96,6 +99,9 @@ class MeetingsWindow(QDialog):
             fit_to_screen(self, area.size())
             narrow = self.width() < NARROW
             self.split.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
+            total = self.split.height() if narrow else self.split.width()
+            first = int(total * (0.28 if narrow else 0.3))
+            self.split.setSizes([first, total - first])
 
     def reload(self, *, keep: bool = False) -> None:
         current = self.current_id() if keep else None
@@ -104,7 +110,7 @@ class MeetingsWindow(QDialog):
         for row in self.session.meetings.overview():
             m = row.meeting
             when = tr("これから") if row.coming else tr("開催済") if m.status == "held" else tr("過去")
-            item = QListWidgetItem(f"{display.wareki(m.held_on, short=True)}　{m.title}　［{when}］　{row.outcome_text()}")
+            item = QListWidgetItem(f"{display.wareki(m.held_on, short=True)}　{m.title}\n　［{when}］{row.outcome_text()}")
             item.setData(Qt.ItemDataRole.UserRole, m.id)
             self.list.addItem(item)
             if m.id == current:
