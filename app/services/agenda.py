@@ -28,7 +28,8 @@ ACTIVE = {s.value for s in Stage} - {Stage.CLOSED.value, Stage.SUSPENDED.value, 
 ASSESSMENT, PLAN_DRAFTED, OUTREACH = Stage.ASSESSMENT.value, Stage.PLAN_DRAFTED.value, Stage.OUTREACH.value
 IN_SUPPORT, REPLANNING, INTAKE, CLOSED = (Stage.IN_SUPPORT.value, Stage.REPLANNING.value, Stage.INTAKE.value,
                                           Stage.CLOSED.value)
-SETTLED = ("approved", "rejected")  # a deferred (継続協議) decision leaves the matter open
+SETTLED = ("approved", "rejected")
+REPRESENTATIVES = MeetingKind.REPRESENTATIVES.value  # a deferred (継続協議) decision leaves the matter open
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class AgendaService(Service):
             i.household_id for i in meeting.agenda_list()})
 
     def propose_for(self, on: str, rules: set[str], *, exclude: set[str] = frozenset()) -> list[Proposal]:
-        if MeetingKind.REPRESENTATIVES.value in rules:
+        if REPRESENTATIVES in rules:
             return []
         conn = self.store.connection()
         cases = [row for row in agenda_query.candidates(conn, on) if row.household_id not in exclude]
@@ -64,7 +65,7 @@ class AgendaService(Service):
         for row in cases:
             reason, due = _reason(row, evaluations.get(row.case_id), decisions.get(row.case_id, ()), on)
             if reason is not None:
-                found.append((PRIORITY.index(reason), row, reason, due))
+                found.append((RANK[reason], row, reason, due))
         names = agenda_query.household_names(conn, {row.household_id for _, row, _, _ in found})
         consented = agenda_query.consented(conn, [row.case_id for _, row, _, _ in found])
         out = []
@@ -73,19 +74,26 @@ class AgendaService(Service):
             part = _part(rules, has_consent, reason)
             if part is None:
                 continue
-            out.append(Proposal(row.household_id, names.get(row.household_id, ""), row.case_id, reason.value, due,
-                                has_consent, part, row.plan_id if reason in (R.PLAN, R.REPLAN, R.OUTREACH_PLAN) else None))
+            out.append(Proposal(row.household_id, names.get(row.household_id, ""), row.case_id, CODE[reason], due,
+                                has_consent, part, row.plan_id if reason in WITH_PLAN else None))
         return out
 
 
+SUPPORT, COORDINATION = MeetingKind.SUPPORT.value, MeetingKind.COORDINATION.value
+DECIDING = frozenset({R.PLAN, R.REPLAN, R.CLOSURE, R.SUSPENSION})
+WITH_PLAN = frozenset({R.PLAN, R.REPLAN, R.OUTREACH_PLAN})
+RANK = {reason: n for n, reason in enumerate(PRIORITY)}
+CODE = {reason: reason.value for reason in AgendaReason}
+
+
 def _part(rules: set[str], consented: bool, reason: AgendaReason) -> str | None:
-    support, coordination = MeetingKind.SUPPORT.value, MeetingKind.COORDINATION.value
+    support, coordination = SUPPORT, COORDINATION
     if not consented:
         return support if support in rules else None
     if coordination in rules:
         return coordination
     # a 支援会議 alone may share information on a consented case, but decides nothing for it
-    deciding = reason in (R.PLAN, R.REPLAN, R.CLOSURE, R.SUSPENSION)
+    deciding = reason in DECIDING
     return None if deciding else (support if support in rules else None)
 
 
