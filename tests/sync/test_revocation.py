@@ -228,3 +228,20 @@ def test_a_revocation_the_organisation_did_not_sign_wipes_nothing(central):
     assert NOTE in [n.text for n in laptop.contacts.notes(home.id)]
     assert laptop.pending_changes() > 0
     assert list(laptop.folder.glob("*.yorisoi-unsent")) == []
+
+
+def test_sync_status_on_a_stopped_laptop_says_why_and_where_the_file_is(central, tmp_path):
+    from tests.conftest import PASSPHRASE
+    from tests.ui.cli_helpers import yorisoi
+
+    office, laptop, home, _ = _assigned(central)
+    laptop.contacts.add_note(home.id, NOTE)
+    office.sync.revoke(_fingerprint(laptop))
+    with pytest.raises(DeviceStopped) as stopped:
+        laptop.sync.run()
+    folder = laptop.folder
+    central.sessions.remove(laptop)
+    laptop.close()
+    shown = yorisoi("sync-status", "--profile", str(folder), passphrase=PASSPHRASE)
+    assert shown.code == 0
+    assert "この端末は事務局により停止されました" in shown.out and stopped.value.file in shown.out.replace("\n", "")

@@ -203,6 +203,9 @@ def assign(args) -> int:
 def status(args) -> int:
     with opened(args) as session:
         s = session.sync.status()
+        stopped = session.sync.stopped() if s.enrolled else None
+    if stopped is not None:  # revoked at an earlier contact: why, and where the sealed file is
+        say(describe(stopped))
     if not s.enrolled:
         say("中央ストアには未登録です（オフラインで利用中）。")
         say(f"  送信待ちの変更: {s.pending_changes} 件")
