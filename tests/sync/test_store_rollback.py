@@ -117,6 +117,11 @@ def test_a_store_restored_from_an_older_copy_is_caught_and_nothing_is_lost(centr
     assert household_state(office) == household_state(sato) == household_state(suzuki) == household_state(idle)
     status = sato.sync.status()
     assert status.store_rollback is not None and "中央ストアが以前の状態に戻っていました" in status.store_rollback
+    from tests.conftest import PASSPHRASE
+    from tests.ui.cli_helpers import yorisoi
+
+    shown = yorisoi("sync-status", "--profile", str(sato.folder), passphrase=PASSPHRASE)
+    assert shown.code == 0 and "中央ストアが以前の状態に戻っていました" in shown.out and "送り直し" in shown.out
 
 
 def test_the_window_and_sync_status_say_the_store_went_back(qtbot, central):
