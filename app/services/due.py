@@ -32,6 +32,11 @@ HORIZON_DAYS = 30
 IN_SUPPORT = {Stage.IN_SUPPORT.value}
 WAITING_MEETING = {Stage.PLAN_DRAFTED.value, Stage.REPLANNING.value}
 AFTER_CLOSURE = {Stage.CLOSED.value, Stage.HANDED_BACK.value}
+_NEXT_ACTION, _MONITORING, _FOLLOW_UP, _WATCH, _PLAN_MEETING, _PLAN_DECISION, _REVIEW = (
+    k.value for k in (DueKind.NEXT_ACTION, DueKind.MONITORING, DueKind.FOLLOW_UP, DueKind.WATCH,
+                      DueKind.PLAN_MEETING, DueKind.PLAN_DECISION, DueKind.REVIEW))
+WAITING_KINDS = frozenset((_PLAN_MEETING, _PLAN_DECISION))
+PLAN_DRAFTED, PLAN_APPROVED = Stage.PLAN_DRAFTED.value, Stage.PLAN_APPROVED.value
 
 
 @dataclass(slots=True)  # not frozen: a city's view builds tens of thousands, and frozen init is slow
@@ -77,21 +82,21 @@ class DueService(Service):
         iso = today.isoformat()
         horizon = (today + dt.timedelta(days=query.horizon_days)).isoformat() if query.horizon_days is not None else None
         me = query.me if query.me is not None else (self.session.me or None)
-        out = []
-        for item in self.all_items(today):
-            if not query.office and me not in (item.staff_id, *item.attendees):
-                continue
-            if query.urgent_only and not item.urgent:
-                continue
-            if query.kind and item.kind != query.kind:
-                continue
-            if query.station_id and item.station_id != query.station_id:
-                continue
-            if horizon is not None and item.due_on and item.due_on > horizon and not item.waiting:
-                continue
-            out.append(item)
-        out.sort(key=lambda i: (not i.overdue, iso if i.waiting else (i.due_on or iso), URGENCY_RANK.get(i.urgency or "", 3),
-                                i.household_name, i.kind))
+        items = self.all_items(today)
+        if not query.office:
+            items = [i for i in items if i.staff_id == me or me in i.attendees]
+        if query.urgent_only:
+            items = [i for i in items if i.urgency == URGENT]
+        if query.kind:
+            items = [i for i in items if i.kind == query.kind]
+        if query.station_id:
+            items = [i for i in items if i.station_id == query.station_id]
+        if horizon is not None:
+            items = [i for i in items if i.waiting or not i.due_on or i.due_on <= horizon]
+        rank = URGENCY_RANK.get
+        items.sort(key=lambda i: (not i.overdue, iso if i.waiting else (i.due_on or iso), rank(i.urgency, 3),
+                                  i.household_name, i.kind))
+        out = items
         return out
 
     def overdue_households(self, today: dt.date | None = None) -> set[str]:
@@ -113,39 +118,42 @@ class DueService(Service):
         decided = due_list.decided_plans(conn)
         items: list[DueItem] = []
 
-        def add(kind: DueKind, household_id: str, due_on, what: str, staff_id: str | None = None) -> None:
+        def add(kind: str, household_id: str, due_on, what: str, staff_id: str | None = None) -> None:
+            # Called once per item (tens of thousands in a city): plain strings, positional fields.
             h = households.get(household_id)
             if h is None:
                 return
             case = cases.get(household_id)
-            case_id = case[1] if case else None
+            if case is None:
+                case_id = lead = case_urgency = None
+            else:
+                case_id, lead, case_urgency = case[1], case[6], case[3]
             day = _day(due_on)
-            waiting = kind in (DueKind.PLAN_MEETING, DueKind.PLAN_DECISION)
-            items.append(DueItem(
-                kind.value, day, what, household_id, h[1], case_id,
-                staff_id or h[2] or (case[6] if case else None), h[3], urgency.get(case_id) or (case[3] if case else None),
-                overdue=bool(day and not waiting and day < iso), waiting=waiting))
+            waiting = kind in WAITING_KINDS
+            items.append(DueItem(kind, day, what, household_id, h[1], case_id, staff_id or h[2] or lead, h[3],
+                                 urgency.get(case_id) or case_urgency, bool(day and not waiting and day < iso),
+                                 waiting))
 
         for h in households.values():
             if h[5]:
-                add(DueKind.NEXT_ACTION, h[0], h[5], h[4] or "次回予定")
+                add(_NEXT_ACTION, h[0], h[5], h[4] or "次回予定")
         for household_id, case_id, stage, _urg, follow_up_on, follow_up_note, _lead in cases.values():
             plan = plans.get(case_id)
             if stage in IN_SUPPORT and plan and plan[3]:
-                add(DueKind.MONITORING, household_id, plan[3], "プランのモニタリング")
+                add(_MONITORING, household_id, plan[3], "プランのモニタリング")
             if stage in AFTER_CLOSURE and follow_up_on:
-                add(DueKind.FOLLOW_UP, household_id, follow_up_on, follow_up_note or "終結後のフォローアップ")
+                add(_FOLLOW_UP, household_id, follow_up_on, follow_up_note or "終結後のフォローアップ")
             if stage in WAITING_MEETING and plan and plan[1] == "complete":
-                add(DueKind.PLAN_MEETING, household_id, plan[2] or iso,
-                    "完成したプランを重層的支援会議に諮る" if stage == Stage.PLAN_DRAFTED.value else "再プランを重層的支援会議に諮る")
-            if stage == Stage.PLAN_APPROVED.value and plan and plan[0] not in decided:
+                add(_PLAN_MEETING, household_id, plan[2] or iso,
+                    "完成したプランを重層的支援会議に諮る" if stage == PLAN_DRAFTED else "再プランを重層的支援会議に諮る")
+            if stage == PLAN_APPROVED and plan and plan[0] not in decided:
                 uses = "・".join(n for n, on in (("アウトリーチ等事業", plan[4]), ("参加支援事業", plan[5])) if _true(on))
-                add(DueKind.PLAN_DECISION, household_id, plan[2] or iso,
+                add(_PLAN_DECISION, household_id, plan[2] or iso,
                     f"市の支援決定を待つ（{uses}）" if uses else "市の支援決定を待つ")
         for household_id, next_check_on, reason, liaison in due_list.watch_checks(conn):
-            add(DueKind.WATCH, household_id, next_check_on, reason or "状況把握世帯の確認", liaison)
+            add(_WATCH, household_id, next_check_on, reason or "状況把握世帯の確認", liaison)
         for household_id, _case_id, review_on in due_list.reviews(conn):
-            add(DueKind.REVIEW, household_id, review_on, "会議で決めた見直しの日")
+            add(_REVIEW, household_id, review_on, "会議で決めた見直しの日")
         for meeting_id, kind, held_on, title, attendees in due_list.meetings_from(conn, iso):
             staff = _attendee_staff(attendees)
             items.append(DueItem(DueKind.MEETING.value, _day(held_on), title or _meeting_label(kind),
@@ -164,6 +172,8 @@ def _day(value) -> str | None:
     stored by app/display.py)."""
     if not value:
         return None
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return value  # the usual stored date, as it is
     text = str(value)
     return text[:10] if _ISO_DAY.match(text) else text
 
