@@ -137,3 +137,12 @@ def test_the_forms_are_read_from_the_due_index_alone(session):
 
     plan = session.store.connection().execute("EXPLAIN QUERY PLAN " + due_list.LATEST_FORMS_SQL).fetchall()
     assert any("COVERING INDEX form_record_due" in row[-1] for row in plan), plan
+
+
+def test_a_review_date_a_meeting_set_comes_back_when_due(session, household):
+    case, _ = assessed_with_plan(session, household)
+    meeting = coordination_meeting(session)
+    session.meetings.decide(meeting.id, case.id, "discussion", "deferred", next_review_on="2025-05-28")
+    items = session.due.items(DueQuery(office=True, kind="review"), TODAY)
+    assert [(i.household_name, i.due_on, i.overdue) for i in items] == [("山田家", "2025-05-28", True)]
+    assert household[0].id in session.due.overdue_households(TODAY)
