@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from storage.schema import ENTITIES
 
-SYNC_TABLES = ("change", "draft", "sync_vault", "sync_key", "sync_outbox", "sync_held", "sync_device", "sync_flag",
-               "search_doc")
+OTHER_TABLES = ("change", "draft", "search_doc")
 
 
 def wipe_synced(store, keep_staff_id: str | None) -> int:
@@ -25,7 +24,9 @@ def wipe_synced(store, keep_staff_id: str | None) -> int:
                 gone += records.conn.execute("DELETE FROM staff WHERE id <> ?", (keep_staff_id,)).rowcount
             else:
                 gone += records.conn.execute(f"DELETE FROM {ent.table}").rowcount
-        for table in SYNC_TABLES:
+        sync_tables = [r[0] for r in records.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sync\\_%' ESCAPE '\\'")]
+        for table in (*OTHER_TABLES, *sync_tables):  # every sync_ table, those added later included
             records.conn.execute(f"DELETE FROM {table}")
         records.conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
         records.conn.execute("DELETE FROM meta WHERE key LIKE 'vault.%'")

@@ -167,6 +167,14 @@ def test_the_revoked_laptops_unsent_work_reaches_the_office_and_the_laptop_keeps
     assert laptop.search.find(NOTE[:6]) == [] and laptop.search.find(NEW_HOME[:4]) == []
     assert laptop.pending_changes() == 0
     assert laptop.sync.replica().vault_keys() == {}
+    # Every table of the profile, those other features add later included, is empty but for the
+    # settings, the audit chain (ids and actions only) and the owner's own staff entry.
+    conn = laptop.store.connection()
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        if table in ("meta", "audit") or table.startswith(("search_fts", "search_vocab", "sqlite_")):
+            continue
+        left = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        assert left == (1 if table == "staff" else 0), table
     for path in laptop.folder.rglob("*"):
         if path.is_file() and not str(path).endswith(".yorisoi-unsent"):
             blob = path.read_bytes()
