@@ -8,6 +8,7 @@ from app import display
 from app.model import Case, Consent, Household, Person
 from app.services.cases import NextStep, consent_state
 from app.services.form_records import PlanSummary
+from app.services.meeting_apply import current_roles
 from app.services.timeline import TimelineItem, build
 from app.session import Session
 
@@ -49,9 +50,11 @@ def open_household(session: Session, household_id: str) -> HouseholdView:
     stations = directory.names("station")
     staff = directory.names("staff")
     agencies = directory.names("agency")
+    # A meeting's change of roles, once applied, stands until the next plan; else the plan's roles.
+    assigned = current_roles(session, case.id) if case else []
     roles = [RoleLine(agencies.get(r.get("agency_id") or "", r.get("agency_id") or ""), r.get("task") or "",
                       r.get("frequency") or "", bool(r.get("lead")))
-             for r in (plan_record.answers.get("roles") or [] if plan_record else []) if isinstance(r, dict)]
+             for r in assigned if isinstance(r, dict)]
     return HouseholdView(
         household=household,
         persons=session.households.persons(household_id),

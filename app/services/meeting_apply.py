@@ -152,12 +152,16 @@ def _lead_of(roles) -> str | None:
 
 
 def current_roles(session, case_id: str) -> list[dict]:
-    """The case's 役割分担: the last applied change of roles, else the current plan's."""
-    for decision in reversed(session.meetings.decisions_for_case(case_id)):
-        if decision.kind == K.LEAD_CHANGE and decision.applied_on and not decision.refusal and decision.roles:
-            return [dict(r) for r in decision.roles if isinstance(r, dict)]
+    """The case's 役割分担: the last applied change of roles since the current plan was approved,
+    else the current plan's."""
     plan = session.forms.current_plan(case_id)
-    return [dict(r) for r in (plan.answers.get("roles") or []) if isinstance(r, dict)] if plan else []
+    since = (plan.answers.get("meeting_on") or plan.completed_on or "") if plan else ""
+    for decision in reversed(session.meetings.decisions_for_case(case_id)):
+        if (decision.kind == K.LEAD_CHANGE and decision.applied_on and not decision.refusal and decision.roles
+                and (decision.decided_on or "") >= str(since)):
+            return [dict(r) for r in decision.roles if isinstance(r, dict)]
+    roles = plan.answers.get("roles") if plan else None
+    return [dict(r) for r in roles if isinstance(r, dict)] if isinstance(roles, list) else []
 
 
 def programmes(session, case_id: str) -> dict[str, bool]:

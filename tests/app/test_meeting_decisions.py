@@ -196,6 +196,10 @@ def test_replan_closure_follow_up_and_lead_change(session, household):
     result, case = apply_one(session, meeting, case, "lead_change", lead_agency_id=agency.id,
                              roles=[{"agency_id": agency.id, "task": "見守り", "lead": True}])
     assert result.applied and case.lead_agency_id == agency.id
+    from app.services.household_view import open_household
+
+    roles = open_household(session, h.id).roles
+    assert [(r.agency, r.task, r.lead) for r in roles] == [("地域包括支援センター", "見守り", True)]
     evaluate(session, household, new_plan, "close")
     result, case = apply_one(session, meeting, case, "closure", follow_up_on="2025-11-01", memo="月1回の電話")
     assert result.applied, result.message
