@@ -176,10 +176,14 @@ class CaseHistory:
             return None
         held, mid = found
         self.day = dt.date.fromisoformat(held)
+        reason = {"plan": "plan", "replan": "replan", "closure": "closure", "suspension": "suspension"}.get(
+            decision_kind, "added")
+        self.h.city.put_on_agenda(self.records, mid, self.h.hid, self.cid, reason, kind)
         return self.records.insert("meeting_decision", {
             "household_id": self.h.hid, "meeting_id": mid, "case_id": self.cid, "kind": decision_kind,
             "plan_id": self.plan_id if decision_kind in ("plan", "replan") else None, "outcome": "approved",
-            "decided_on": held}, vault_id=self.h.vault)
+            "decided_on": held, "part": kind, "applied_on": held, "notes": "役割分担と支援の方向性を確認した。"},
+            vault_id=self.h.vault)
 
     def _approve(self, current: Stage, kind: str) -> Stage:
         decision = self._decision("coordination", kind)
@@ -206,6 +210,7 @@ class CaseHistory:
         self.records.insert("support_decision", {
             "household_id": self.h.hid, "case_id": self.cid, "plan_id": self.plan_id, "kind": "decision",
             "decided_on": self.day.isoformat(), "decided_by": "社会福祉課長",
+            "number": self.h.city.decision_number(self.day),
             "outreach": int(bool(plan["uses_outreach"])), "participation": int(bool(plan["uses_participation"]))},
             vault_id=self.h.vault)
         self.records.update("form_record", self.plan_id, {"status": "confirmed"})

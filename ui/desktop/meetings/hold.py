@@ -126,6 +126,7 @@ class HoldPane(QWidget):
                      else tr("守秘義務 未確認"))
             item = QListWidgetItem(f"{a.name}　{label_of(AttendeeRole, a.role)}　{a.agency or ''}　— {state}")
             item.setData(Qt.ItemDataRole.UserRole, (a.key, a.name))
+            item.setData(Qt.ItemDataRole.UserRole + 1, a.acknowledged)
             self.attendees.addItem(item)
         refusal = self.session.meetings.may_show_cases(meeting)
         self.gate.setText(refusal or "")
@@ -175,7 +176,7 @@ class HoldPane(QWidget):
     def _acknowledge_current(self) -> None:
         item = self.attendees.currentItem() or next(
             (self.attendees.item(n) for n in range(self.attendees.count())
-             if "未確認" in self.attendees.item(n).text()), None)
+             if not self.attendees.item(n).data(Qt.ItemDataRole.UserRole + 1)), None)
         if item is not None:
             self._acknowledge_item(item)
 
