@@ -124,9 +124,10 @@ def test_a_store_restored_from_an_older_copy_is_caught_and_nothing_is_lost(centr
     assert shown.code == 0 and "中央ストアが以前の状態に戻っていました" in shown.out and "送り直し" in shown.out
 
 
-def test_the_window_and_sync_status_say_the_store_went_back(qtbot, central):
+def test_the_window_says_the_store_went_back_and_that_no_recovery_sheet_exists(qtbot, central):
     import time
 
+    from sync.client.recovery import Kdf
     from tests.ui.qt_helpers import settle
     from ui.desktop.main_window import MainWindow
 
@@ -137,11 +138,16 @@ def test_the_window_and_sync_status_say_the_store_went_back(qtbot, central):
     window.sync.timer.stop()
     window.status.refresh()
     assert window.status.sync_status()["store_back"] == ""
+    assert window.status.sync_status()["sheet"] == "⚠ 回復シート未作成"  # the founding office device, no sheet yet
     record = {"detected_ms": int(time.time() * 1000), "seen": 120, "head": 100, "common": 90, "resent": 3}
     laptop.sync.replica().save_state({"store_rollback": json.dumps(record)})
     window.status.refresh()
     assert "中央ストアが以前の状態に戻っていました" in window.status.sync_status()["store_back"]
     assert "送り直し" in window.status.store_back.toolTip() and "3 回分" in window.status.store_back.toolTip()
+    laptop.recovery.kdf = Kdf(memory_kib=8192, iterations=1, lanes=1)
+    laptop.recovery.make_sheet("a long recovery passphrase")
+    window.status.refresh()
+    assert window.status.sync_status()["sheet"] == ""
     window.sync.wait()
     window.idle.set_locked(True)
     settle(qtbot)

@@ -32,7 +32,10 @@ class StatusLine:
         self.last_sync.setAccessibleName(tr("最終同期"))
         self.store_back = QLabel()
         self.store_back.setAccessibleName(tr("中央ストアの巻き戻り"))
-        for widget in (self.connection, self.progress, self.pending, self.flags, self.store_back, self.last_sync):
+        self.sheet = QLabel()
+        self.sheet.setAccessibleName(tr("回復シート"))
+        for widget in (self.connection, self.progress, self.pending, self.flags, self.store_back, self.sheet,
+                       self.last_sync):
             bar.addPermanentWidget(widget)
         self._state = "idle"
         self._error: Exception | None = None
@@ -77,6 +80,11 @@ class StatusLine:
         self.store_back.setText(tr("⚠ 中央ストアが以前の状態に戻っていました（送り直し済み）") if shown else "")
         self.store_back.setToolTip(status.store_rollback or "")
         self.store_back.setVisible(shown)
+        # The organisation's keys on this office PC alone: said until a recovery sheet exists.
+        self.sheet.setText(tr("⚠ 回復シート未作成") if status.sheet_missing else "")
+        self.sheet.setToolTip(tr("組織の鍵はこの端末にしかありません。回復シートを作って印刷し、金庫に保管してください"
+                                 "（yorisoi recovery-sheet --out 回復シート.pdf）。") if status.sheet_missing else "")
+        self.sheet.setVisible(status.sheet_missing)
 
     def _connection_text(self, status) -> str:
         if not status.enrolled:
@@ -99,7 +107,8 @@ class StatusLine:
     def sync_status(self) -> dict:
         """What the line shows, for tests and the screenshot review."""
         return {"connection": self.connection.text(), "pending": self.session.sync.status().pending_changes,
-                "last_sync": self.last_sync.text(), "flags": self.flags.text(), "store_back": self.store_back.text()}
+                "last_sync": self.last_sync.text(), "flags": self.flags.text(), "store_back": self.store_back.text(),
+                "sheet": self.sheet.text()}
 
 
 def _when(ms: int | None) -> str | None:
