@@ -48,6 +48,10 @@ COLUMNS = {
     "stations": ((N_("ステーション名"), "name"), (N_("状態"), "state"), (N_("表示順"), "sort_order"), (N_("地域"), "area")),
     "resources": ((N_("名称"), "name"), (N_("状態"), "state"), (N_("種類"), "kind"), (N_("地域・連絡先"), "area_contact")),
 }
+# The spreadsheet's column heads and states (app/directory_csv.py), named here for translation.
+SHEET_WORDS = (N_("名称"), N_("地域"), N_("表示順"), N_("状態"), N_("種別"), N_("ステーション"), N_("担当者"), N_("電話"),
+               N_("住所"), N_("メモ"), N_("ログイン名"), N_("氏名"), N_("ふりがな"), N_("所属機関"), N_("役割"), N_("種類"),
+               N_("連絡先"), N_("説明"), N_("使用中"), N_("廃止"))
 
 
 class DirectoryTab(QWidget):
@@ -183,7 +187,9 @@ class DirectoryTab(QWidget):
             return
         header, rows = directory_csv.table(self.session, self.kind)
         row = next((r for r in rows if r[0] == entry.id), None)
-        self.detail.setText("　".join(f"{h}: {v}" for h, v in zip(header[1:], (row or [])[1:], strict=False) if v))
+        words = set(SHEET_WORDS)
+        self.detail.setText("　".join(f"{tr(h)}: {tr(v) if v in words else v}"
+                                     for h, v in zip(header[1:], (row or [])[1:], strict=False) if v))
 
     # -- actions --------------------------------------------------------------------------
 
