@@ -191,6 +191,14 @@ def test_the_revoked_laptops_unsent_work_reaches_the_office_and_the_laptop_keeps
     assert office.sync.import_unsent(sealed).again
     listed = {d.id: d for d in office.sync.devices()}[_device_id(laptop)]
     assert listed.imported is not None and listed.imported.count == pending  # the file confirms what it held
+    from tests.conftest import PASSPHRASE
+    from tests.ui.cli_helpers import yorisoi
+
+    shown = yorisoi("devices", "--profile", str(office.folder), passphrase=PASSPHRASE)
+    assert shown.code == 0, shown.err
+    assert "停止（" in shown.out and "組織の署名あり" in shown.out
+    assert "未送信の変更: なし" in shown.out  # what the laptop last reported (its last sync sent everything)
+    assert f"封印ファイルから取り込み済み: {pending} 件" in shown.out
     # ... and it goes on to the rest of the organisation through the office's next sync.
     office.sync.run()
     colleague = central_any.worker(office, "suzuki")
