@@ -2,7 +2,8 @@
 
     file     = UNSENT_MAGIC || msgpack {"org", "device", "ephemeral": bin(32), "nonce": bin(12),
                                         "sealed": bin}
-    sealed   = AES-256-GCM(kek, nonce, msgpack {"payload": bin, "sig": bin(64)}, aad = context)
+    sealed   = AES-256-GCM(kek, nonce, msgpack {"sealed_ms", "payload": bin, "sig": bin(64)},
+                           aad = context)   (the signature is checked before the payload is read)
     kek      = HKDF-SHA256(X25519(ephemeral_private, org_recovery_public),
                            salt = ephemeral_public || org_recovery_public, info = context)
     context  = protocol.unsent_seal_context(org, device, ephemeral_public)
@@ -70,7 +71,7 @@ def seal(identity: Identity, sealed_ms: int, count: int, oldest_ms: int | None, 
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(identity.org_box_public))
     nonce = os.urandom(12)
     sealed = AESGCM(_kek(shared, ephemeral_public, identity.org_box_public, context)).encrypt(
-        nonce, msgpack.packb({"payload": payload, "sig": sig}, use_bin_type=True), context)
+        nonce, msgpack.packb({"sealed_ms": sealed_ms, "payload": payload, "sig": sig}, use_bin_type=True), context)
     return protocol.UNSENT_MAGIC + msgpack.packb(
         {"org": identity.org_id, "device": identity.device_id, "ephemeral": ephemeral_public, "nonce": nonce,
          "sealed": sealed}, use_bin_type=True)
@@ -106,16 +107,25 @@ def open_sealed(data: bytes, org_id: str, recovery: crypto.KeyPair, sign_public_
             doc["nonce"], doc["sealed"], context)
     except (InvalidTag, ValueError):
         raise IntegrityFailure("unsent file") from None
-    inner = msgpack.unpackb(inner, raw=False)
-    payload, sig = inner.get("payload"), inner.get("sig")
-    body = msgpack.unpackb(payload, raw=False) if isinstance(payload, bytes) else None
-    if not isinstance(body, dict) or body.get("device") != doc["device"] or body.get("org") != org_id:
-        raise IntegrityFailure("unsent file")
-    sign_public = sign_public_of(doc["device"])
-    statement = protocol.unsent_statement(org_id, doc["device"], int(body.get("sealed_ms", -1)), payload)
-    if sign_public is None or not isinstance(sig, bytes) or not crypto.verify(sign_public, sig, statement):
-        raise IntegrityFailure("unsent file signature")
+    # Anyone can seal to the organisation's public key: nothing here is trusted before the
+    # device's signature verifies, and nothing malformed escapes as anything but a refusal.
+    try:
+        inner = msgpack.unpackb(inner, raw=False, max_str_len=1024, max_map_len=8, max_array_len=8)
+        payload, sig, sealed_ms = inner.get("payload"), inner.get("sig"), inner.get("sealed_ms")
+        if not isinstance(payload, bytes) or not isinstance(sig, bytes) or not isinstance(sealed_ms, int):
+            raise IntegrityFailure("unsent file")
+        sign_public = sign_public_of(doc["device"])
+        statement = protocol.unsent_statement(org_id, doc["device"], sealed_ms, payload)
+        if sign_public is None or not crypto.verify(sign_public, sig, statement):
+            raise IntegrityFailure("unsent file signature")
+        body = msgpack.unpackb(payload, raw=False)  # signed by a device the organisation approved
+        if not isinstance(body, dict) or body.get("device") != doc["device"] or body.get("org") != org_id:
+            raise IntegrityFailure("unsent file")
+        count = int(body.get("count", 0))
+    except (ValueError, TypeError, AttributeError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError):
+        raise IntegrityFailure("unsent file") from None
     vaults = [v for v in body.get("vaults") or [] if isinstance(v, dict) and isinstance(v.get("vault"), str)
               and isinstance(v.get("ops"), list)]
-    return Unsent(org_id, doc["device"], str(body.get("login", "")), int(body["sealed_ms"]), int(body.get("count", 0)),
-                  body.get("oldest_ms"), body.get("newest_ms"), vaults)
+    number = lambda value: value if isinstance(value, int) and not isinstance(value, bool) else None  # noqa: E731
+    return Unsent(org_id, doc["device"], str(body.get("login", "")), sealed_ms, count,
+                  number(body.get("oldest_ms")), number(body.get("newest_ms")), vaults)

@@ -230,7 +230,33 @@ def test_an_unsent_file_that_was_changed_or_not_signed_by_an_approved_device_is_
     other.write_bytes(forged)
     with pytest.raises(Refused):
         office.sync.import_unsent(other)
+    # Anyone can seal to the organisation's public key: garbage inside is refused, never a crash.
+    garbage = tmp_path / "garbage.yorisoi-unsent"
+    garbage.write_bytes(_sealed_garbage(office.sync.identity(), _device_id(laptop), b"\xc1" * 64))
+    with pytest.raises(Refused):
+        office.sync.import_unsent(garbage)
     assert NOTE not in [n.text for n in office.contacts.notes(home.id)]
+
+
+def _sealed_garbage(office_identity, device_id: str, inner: bytes) -> bytes:
+    import os
+
+    import msgpack
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from sync.client import unsent
+
+    org, recovery_public = office_identity.org_id, office_identity.org_box_public
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes_raw()
+    context = protocol.unsent_seal_context(org, device_id, ephemeral_public)
+    kek = unsent._kek(ephemeral.exchange(X25519PublicKey.from_public_bytes(recovery_public)), ephemeral_public,
+                      recovery_public, context)
+    nonce = os.urandom(12)
+    return protocol.UNSENT_MAGIC + msgpack.packb(
+        {"org": org, "device": device_id, "ephemeral": ephemeral_public, "nonce": nonce,
+         "sealed": AESGCM(kek).encrypt(nonce, inner, context)}, use_bin_type=True)
 
 
 def test_a_revocation_the_organisation_did_not_sign_wipes_nothing(central):
