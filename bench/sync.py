@@ -1,6 +1,6 @@
 """Sync against a real central store on loopback, beside PouchDB replicating the same records.
 
-    python -m bench.sync [--quick] [--profile-pull FILE] [--profile-roundtrip FILE] [--no-pouchdb]
+    python -m bench.sync [--quick] [--profile-pull FILE] [--profile-roundtrip FILE] [--no-pouchdb] [--index-ab]
 
 Everything below is measured in one run. The store is a real `yorisoi-server serve` subprocess
 (uvicorn, TLS with a certificate from `make-cert`, SQLite in a temporary folder); devices are
@@ -13,7 +13,9 @@ TLS connection per sync run).
                       and the app's checks after a merge, all included. The office device holds a
                       station of N households x 10 records (household, 2 persons, a case,
                       4 contacts, 2 notes; seeded Japanese text; one vault per household) and
-                      pushed them beforehand (not timed).
+                      pushed them beforehand (not timed). The search index is written by its own
+                      thread into its own file: the pull is complete once it has caught up, and that
+                      wait is included (index_catch_up_s: the wait after the sync run returned).
 * pouchdb_s           the same records as JSON documents (one per record, the field values the
                       office holds in plaintext), replicated from a memory-backed express-pouchdb
                       server (express 4, its own Node process) on 127.0.0.1 into a fresh memory
@@ -23,7 +25,12 @@ TLS connection per sync run).
 * merge_changes_per_s field changes applied per second by storage.merge through Replica.apply
                       (the pull's own path, pages of up to 1000 envelopes, one local transaction
                       each): 3-5 fields of existing household, person and case records, stamped
-                      newer than what is stored, one envelope per household.
+                      newer than what is stored, one envelope per household. Wall time of all pages
+                      and the index's catch-up after the last; merge_changes_per_s_main_thread counts
+                      only the Replica.apply calls (what a sync waits for).
+* --index-ab          the same pull and merge again on a third device whose commits each wait for
+                      their indexing (no overlap of index and merge): *_index_serial. It runs after
+                      the main figures (the store's caches are warmer for it).
 * roundtrip_p50_ms    the office device changes 50 records (30 contacts logged, 10 household
                       memos and 10 persons' phones edited, across 10 households) and syncs, then
                       the second device syncs; wall time of the two sync runs; 21 rounds.
@@ -559,17 +566,43 @@ def merge_rate(session, households: list[Household], records: int, author: str, 
         fields += sum(len(o[3][0][1]) for o in ops)
         envelopes.append(Received(seq, h.vault, author, ops, None))
     replica = session.sync.replica()
-    seconds, merged = 0.0, 0
+    session.store.index.flush()
+    main_seconds, merged = 0.0, 0
+    begun = time.perf_counter()
     for start in range(0, len(envelopes), PAGE):
         page = envelopes[start:start + PAGE]
         started = time.perf_counter()
         applied = replica.apply(page, [], {}, {})
-        seconds += time.perf_counter() - started
+        main_seconds += time.perf_counter() - started
         merged += applied.fields
+    applied_at = time.perf_counter()
+    session.store.index.flush()
+    seconds = time.perf_counter() - begun
     if merged != fields:
         raise SystemExit(f"merge: {merged} fields changed, {fields} sent newer")
-    log(f"merge: {merged} fields of {count} records in {seconds:.2f} s")
-    return {"records": count, "fields": merged, "envelopes": len(envelopes), "seconds": seconds}
+    log(f"merge: {merged} fields of {count} records in {seconds:.2f} s with the index caught up "
+        f"({main_seconds:.2f} s in Replica.apply)")
+    return {"records": count, "fields": merged, "envelopes": len(envelopes), "seconds": seconds,
+            "main_seconds": main_seconds, "catch_up_s": time.perf_counter() - applied_at}
+
+
+def index_serial(server, office, station, merge_records: int, seed: int) -> dict:
+    """The initial pull and the merge on a third device whose commits wait for their indexing."""
+    device = new_device(Path(office.store.path).parent.parent / "serial", "事務局 三郎")
+    enrolled = device.sync.enrol(server.url, server.code("enrol-code", "office"), device_name="比較用PC")
+    office.sync.approve(enrolled.fingerprint)
+    idle(office)
+    device.store.index.serial = True
+    started = time.perf_counter()
+    report = device.sync.run()
+    device.store.index.flush()
+    pull_s = time.perf_counter() - started
+    if not report.complete:
+        raise SystemExit(f"the serial-index pull did not complete: {report}")
+    log(f"initial pull, index serial: {pull_s:.2f} s")
+    merged = merge_rate(device, station, merge_records, office.sync.identity().device_id, seed)
+    return {"session": device, "initial_pull_s_index_serial": round(pull_s, 3),
+            "merge_changes_per_s_index_serial": round(merged["fields"] / merged["seconds"])}
 
 
 # -- PouchDB -------------------------------------------------------------------------------
@@ -662,6 +695,8 @@ def main() -> None:
     parser.add_argument("--profile-roundtrip", metavar="FILE", help="the round trips under cProfile, stats to FILE")
     parser.add_argument("--label", help="a note copied into the output (e.g. which tree was measured)")
     parser.add_argument("--no-pouchdb", action="store_true", help="skip the PouchDB comparison")
+    parser.add_argument("--index-ab", action="store_true", help="also pull and merge with each commit waiting "
+                        "for its indexing (no overlap), on a third device")
     args = parser.parse_args()
     households = args.households or (2_000 if args.quick else 10_000)
     merge_records = 5_000 if args.quick else 20_000
@@ -707,6 +742,8 @@ def main() -> None:
             if profile:
                 profile.enable()
             report = laptop.sync.run()
+            synced_s = time.perf_counter() - started
+            laptop.store.index.flush()  # complete only once a search finds everything
             if profile:
                 profile.disable()
             initial_s = time.perf_counter() - started
@@ -725,6 +762,9 @@ def main() -> None:
             profile_summary(trip_profile, args.profile_roundtrip, "round trips (all rounds)")
         idle(office)
         merged = merge_rate(laptop, station, merge_records, office.sync.identity().device_id, args.seed + 2)
+        serial = index_serial(server, office, station, merge_records, args.seed + 3) if args.index_ab else None
+        if serial:
+            sessions.append(serial.pop("session"))
         for session in sessions:
             session.close()
         sessions.clear()
@@ -749,6 +789,7 @@ def main() -> None:
             "envelopes_pushed": pushed.pushed_envelopes,
             "envelopes_pulled": report.pulled_envelopes,
             "initial_pull_s": round(initial_s, 3),
+            "index_catch_up_s": round(initial_s - synced_s, 3),
             "initial_pull_records": report.merged_records,
             "initial_pull_records_per_s": round(report.merged_records / initial_s),
             "initial_pull_keys": report.keys_received,
@@ -767,6 +808,9 @@ def main() -> None:
                 "pouchdb_docs": peer["pouchdb_docs"], "pouchdb_versions": peer["pouchdb_versions"]}
                if pouch_s is not None else {"pouchdb_error": peer.get("pouchdb_error")}),
             "merge_changes_per_s": round(merged["fields"] / merged["seconds"]),
+            "merge_changes_per_s_main_thread": round(merged["fields"] / merged["main_seconds"]),
+            "merge_index_catch_up_s": round(merged["catch_up_s"], 3),
+            **(serial or {}),
             "merge_records": merged["records"],
             "merge_fields": merged["fields"],
             "merge_envelopes": merged["envelopes"],

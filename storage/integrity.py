@@ -44,7 +44,17 @@ def structure(conn, damaged: list[int]) -> Structure:
     tables the damage sits in."""
     result = Structure()
     roots = _roots(conn)  # read first: once the check meets a bad page, this connection reads nothing
-    for (row,) in conn.execute("PRAGMA integrity_check"):
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except Exception as exc:
+        if not (is_damage(exc) and damaged):
+            raise
+        # The check itself stopped at a page that failed its HMAC (depending on which page it is,
+        # SQLite reports it or gives up): those pages are the problems, in the tables they root.
+        result.problems = len(damaged)
+        result.tables = {roots[p] for p in damaged if p in roots}
+        return result
+    for (row,) in rows:
         for line in str(row).splitlines():
             if line == "ok" or line.startswith("*** in database"):
                 continue

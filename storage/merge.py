@@ -41,9 +41,10 @@ class MergeResult:
     max_stamp: str = ""
 
 
-def apply(conn, vault_id: str, ops: list, result: MergeResult | None = None, author: str = "") -> MergeResult:
+def apply(conn, vault_id: str, ops: list, result: MergeResult | None = None, author: str = "", *,
+          index: search.IndexOps) -> MergeResult:
     """Apply one envelope's operations in the caller's transaction."""
-    return apply_batch(conn, [(vault_id, author, ops)], result)
+    return apply_batch(conn, [(vault_id, author, ops)], result, index=index)
 
 
 def prepare(envelopes) -> dict[int, tuple]:
@@ -78,10 +79,11 @@ def _creatable(ent: Entity) -> frozenset:
 
 
 def apply_batch(conn, envelopes, result: MergeResult | None = None,
-                prepared: dict[int, tuple] | None = None) -> MergeResult:
+                prepared: dict[int, tuple] | None = None, *, index: search.IndexOps) -> MergeResult:
     """Apply several envelopes' operations, given as (vault, author, ops), in the caller's
-    transaction; ``prepared`` comes from `prepare` on the same operations. UnknownOperation
-    leaves partial work behind: the caller rolls it back."""
+    transaction; ``prepared`` comes from `prepare` on the same operations; search index changes
+    go to ``index`` (the transaction's, `Records.index`). UnknownOperation leaves partial work
+    behind: the caller rolls it back (and drops what it added to ``index``)."""
     result = result or MergeResult()
     prepared = prepared or {}
     by_entity: dict[str, list] = defaultdict(list)
@@ -95,9 +97,9 @@ def apply_batch(conn, envelopes, result: MergeResult | None = None,
     for name, items in by_entity.items():
         ent = ENTITIES[name]
         if ent.append_only:
-            _append(conn, ent, items, result, prepared)
+            _append(conn, ent, items, result, prepared, index)
         else:
-            _register(conn, ent, items, result, prepared)
+            _register(conn, ent, items, result, prepared, index)
     return result
 
 
@@ -123,7 +125,8 @@ def _note(result: MergeResult, ent: Entity, record_id: str, values: dict, author
         result.touched.add((household, author))
 
 
-def _append(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[int, tuple]) -> None:
+def _append(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[int, tuple],
+            index: search.IndexOps) -> None:
     known = _existing(conn, ent, [op[2] for _, _, op in items], "id")
     allowed = set(ent.fields)
     rows, docs = [], []
@@ -153,7 +156,7 @@ def _append(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[
         rows.sort()  # ids are random: in order, the inserts touch each index page once
         conn.executemany(f"INSERT INTO {ent.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
         result.inserted += len(rows)
-        search.insert_documents(conn, ent, docs)
+        index.add(ent, docs)
 
 
 def _created(ent: Entity, vault_id: str, op: list, allowed: frozenset) -> dict | None:
@@ -175,7 +178,8 @@ def _created(ent: Entity, vault_id: str, op: list, allowed: frozenset) -> dict |
     return row
 
 
-def _register(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[int, tuple]) -> None:
+def _register(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[int, tuple],
+              index: search.IndexOps) -> None:
     cols = ent.columns
     existing = _existing(conn, ent, [op[2] for _, _, op in items], ", ".join(cols))
     plain = [f for f in ent.fields if f not in ent.maps]
@@ -245,9 +249,9 @@ def _register(conn, ent: Entity, items: list, result: MergeResult, prepared: dic
             conn.executemany(f"UPDATE {ent.table} SET {', '.join(f'{c} = ?' for c in wanted)} WHERE id = ?", rows)
         result.updated += len(changed)
     if ent.text_fields:
-        search.insert_documents(conn, ent, [ready[1] for ready in fresh.values() if ready[1] is not None])
-        search.put_new(conn, ent, [row for row in new_rows.values() if not row["deleted"]])
-        search.replace(conn, ent, [changed[i] for i in sorted(reindex)])
+        index.add(ent, [ready[1] for ready in fresh.values() if ready[1] is not None])
+        index.put_new(ent, [row for row in new_rows.values() if not row["deleted"]])
+        index.replace(ent, [changed[i] for i in sorted(reindex)])
 
 
 def _merge_op(ent: Entity, row: dict, groups: list, base, plain: list[str], result: MergeResult) -> set[str]:

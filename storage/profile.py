@@ -2,6 +2,7 @@
 
     <profile>/profile.json        wrapped database key and cipher settings (no personal data)
     <profile>/yorisoi.db          SQLCipher database (+ -wal, -shm while open)
+    <profile>/search.db           the search index, SQLCipher too (derived data: rebuilt when unreadable)
     <profile>/unlock-state.json   wrong-passphrase counter for the back-off
     <profile>/logs/               event log without personal data
 """

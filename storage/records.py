@@ -58,9 +58,11 @@ def decode_row(ent: Entity, row: tuple, columns: tuple[str, ...]) -> dict:
 class Records:
     """Records on one connection. Writes need an open transaction (see Store.write)."""
 
-    def __init__(self, conn, clock: HybridClock | None = None) -> None:
+    def __init__(self, conn, clock: HybridClock | None = None, index: search.IndexOps | None = None) -> None:
         self.conn = conn
         self.clock = clock
+        # What this transaction changes in the search index, handed over when it commits.
+        self.index = index
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -147,6 +149,8 @@ class Records:
     def _stamp(self) -> str:
         if self.clock is None:
             raise RuntimeError("writes need a clock; use Store.write()")
+        if self.index is None:
+            raise RuntimeError("writes need the transaction's index changes; use Store.write()")
         return self.clock.tick()
 
     def _capture(self, stamp: str, ent: Entity, record_id: str, vault_id: str, fields: str) -> None:
@@ -226,7 +230,7 @@ class Records:
         if ent.text_fields and not current["deleted"] and any(
             c.split(".", 1)[0] in ent.text_fields for c in changed
         ):
-            search.put(self.conn, ent, current)
+            self.index.put(ent, current)
         return True
 
     def delete(self, entity: str, record_id: str) -> bool:
@@ -246,7 +250,7 @@ class Records:
             f"UPDATE {ent.table} SET deleted = 1, clocks = ? WHERE id = ?", (_jsonify(clocks), record_id)
         )
         self._capture(stamp, ent, record_id, row[0], "deleted")
-        search.remove(self.conn, ent, record_id)
+        self.index.remove(ent, record_id)
         return True
 
     def append(self, entity: str, values: dict, *, vault_id: str, record_id: str | None = None) -> str:
@@ -269,7 +273,7 @@ class Records:
         )
         self._capture(stamp, ent, record_id, vault_id, ALL_FIELDS)
         if ent.text_fields:
-            search.put(self.conn, ent, {"id": record_id, **values})
+            self.index.put_new(ent, [{"id": record_id, **values}])
         return record_id
 
 

@@ -319,11 +319,14 @@ class Replica:
             conn = records.conn
             conn.executemany("DELETE FROM sync_held WHERE seq = ?", [(seq,) for seq in release])
             conn.execute("SAVEPOINT page")
+            mark = len(records.index)
             try:
-                merged = merge.apply_batch(conn, [(i.vault, i.author, i.ops) for i in received], prepared=prepared)
+                merged = merge.apply_batch(conn, [(i.vault, i.author, i.ops) for i in received], prepared=prepared,
+                                           index=records.index)
             except merge.UnknownOperation:
                 conn.execute("ROLLBACK TO page")
-                merged = self._one_by_one(conn, received, held)
+                del records.index[mark:]
+                merged = self._one_by_one(conn, received, held, records.index)
             finally:
                 conn.execute("RELEASE page")
             conn.executemany("INSERT OR IGNORE INTO sync_held (seq, vault_id, item, reason, held_at) "
@@ -343,14 +346,16 @@ class Replica:
                            records=merged.inserted + merged.updated, fields=merged.fields, held=len(held))
 
     @staticmethod
-    def _one_by_one(conn, received: list, held: list) -> merge.MergeResult:
+    def _one_by_one(conn, received: list, held: list, index) -> merge.MergeResult:
         merged = merge.MergeResult()
         for item in received:
             conn.execute("SAVEPOINT envelope")
+            mark = len(index)
             try:
-                merge.apply(conn, item.vault, item.ops, merged, author=item.author)
+                merge.apply(conn, item.vault, item.ops, merged, author=item.author, index=index)
             except merge.UnknownOperation as exc:
                 conn.execute("ROLLBACK TO envelope")
+                del index[mark:]
                 held.append(HeldRow(item.seq, item.vault, msgpack.packb(item.raw, use_bin_type=True),
                                     f"format: {exc}"))
             finally:

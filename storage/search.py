@@ -5,6 +5,10 @@ Trigram matching finds any substring of three or more characters. Shorter terms 
 match nothing through MATCH, so they are expanded through the index's own vocabulary: every
 indexed trigram that starts with the term, OR-ed together. Each document ends with two
 padding characters, so a term at the very end of a text still starts a trigram.
+
+The index is a file of its own (storage/search_index.py): `search` and `count` take a connection
+to it (`Store.index.reader()`, which first waits for what was just written), and a transaction's
+changes to it are collected as `IndexOps`.
 """
 
 from __future__ import annotations
@@ -17,10 +21,9 @@ from storage.schema import ENTITIES, Entity
 from storage.textnorm import fold, squeeze
 
 PAD = "\ue000\ue000"
-# Which folding built the index (storage/textnorm.py). A profile whose index was built with
-# another one is re-indexed once when it opens (`ensure_current`).
+# Which folding built the index (storage/textnorm.py). An index built with another one is
+# rebuilt when the profile opens (storage/search_index.py).
 FOLD_VERSION = "3"  # 2: 異体字 fold (storage/itaiji.py); 3: a household's 元の番号 indexed
-FOLD_KEY = "search_fold"
 # A one-character term can start thousands of trigrams; past this many the expansion is cut,
 # and the results are the newest documents that match the most common of them.
 MAX_EXPANSION = 400
@@ -65,30 +68,6 @@ def _strings(values) -> list[str]:
     return out
 
 
-def put(conn, entity: Entity, row: dict) -> None:
-    """Index (or re-index) one record; a record with no text leaves no document."""
-    text = document_text(entity, row)
-    key = (entity.name, row["id"])
-    found = conn.execute(
-        "SELECT rowid FROM search_doc WHERE entity = ? AND entity_id = ?", key
-    ).fetchone()
-    if found is not None:
-        conn.execute("DELETE FROM search_fts WHERE rowid = ?", (found[0],))
-        if not text:
-            conn.execute("DELETE FROM search_doc WHERE rowid = ?", (found[0],))
-            return
-        rowid = found[0]
-    elif not text:
-        return
-    else:
-        household = row.get(entity.household_key) if entity.household_key else None
-        rowid = conn.execute(
-            "INSERT INTO search_doc (entity, entity_id, household_id) VALUES (?, ?, ?)",
-            (*key, household),
-        ).lastrowid
-    conn.execute("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", (rowid, text + PAD))
-
-
 def document(entity: Entity, row: dict) -> tuple[str, str | None, str] | None:
     """(record id, household id, indexed text) of a record, or None when it has no text.
     Pure: a sync page's documents are prepared on another thread while the last one is written."""
@@ -99,81 +78,102 @@ def document(entity: Entity, row: dict) -> tuple[str, str | None, str] | None:
     return row["id"], household, text + PAD
 
 
-def put_new(conn, entity: Entity, rows: list[dict]) -> None:
-    """Index records that have no document yet, in bulk (records arriving by sync)."""
-    insert_documents(conn, entity, [d for d in map(lambda r: document(entity, r), rows) if d is not None])
+class IndexOps(list):
+    """What a transaction changes in the search index, kept until it commits: the index lives
+    in its own file, written by the indexer thread (storage/search_index.py), so a page that is
+    rolled back indexes nothing. Items: ("new", entity, docs) for records that had no document,
+    ("put", entity, [(id, household, text or None)]) to replace or (None) drop documents."""
+
+    def put(self, entity: Entity, row: dict) -> None:
+        """Index (or re-index) one record; a record with no text leaves no document."""
+        self.append(("put", entity.name, [_current(entity, row)]))
+
+    def remove(self, entity: Entity, record_id: str) -> None:
+        self.append(("put", entity.name, [(record_id, None, None)]))
+
+    def add(self, entity: Entity, docs: list[tuple[str, str | None, str]]) -> None:
+        """Documents of records this transaction created (from `document`)."""
+        if docs:
+            self.append(("new", entity.name, docs))
+
+    def put_new(self, entity: Entity, rows: list[dict]) -> None:
+        self.add(entity, [d for d in (document(entity, r) for r in rows) if d is not None])
+
+    def replace(self, entity: Entity, rows: list[dict]) -> None:
+        """Re-index records changed by a merge: current text in (none for a tombstone)."""
+        if rows:
+            self.append(("put", entity.name, [_current(entity, row) for row in rows]))
 
 
-def insert_documents(conn, entity: Entity, docs: list[tuple[str, str | None, str]]) -> None:
+def _current(entity: Entity, row: dict) -> tuple[str, str | None, str | None]:
+    found = None if row.get("deleted") else document(entity, row)
+    return found or (row["id"], None, None)
+
+
+# -- writing the index file (the indexer thread's connection) -------------------------------
+
+
+def insert_documents(conn, entity_name: str, docs: list[tuple[str, str | None, str]]) -> None:
     if not docs:
         return
     start = conn.execute("SELECT ifnull(max(rowid), 0) FROM search_doc").fetchone()[0] + 1
     conn.executemany("INSERT INTO search_doc (rowid, entity, entity_id, household_id) VALUES (?, ?, ?, ?)",
-                     [(start + i, entity.name, rid, household) for i, (rid, household, _) in enumerate(docs)])
+                     [(start + i, entity_name, rid, household) for i, (rid, household, _) in enumerate(docs)])
     conn.executemany("INSERT INTO search_fts (rowid, body) VALUES (?, ?)",
                      [(start + i, text) for i, (_, _, text) in enumerate(docs)])
 
 
-def replace(conn, entity: Entity, rows: list[dict]) -> None:
-    """Re-index records changed by a merge, in bulk: old documents out, current text in (none
-    for a tombstone)."""
-    if not rows:
-        return
-    ids = [row["id"] for row in rows]
-    old: list[int] = []
+def upsert(conn, entity_name: str, docs: list[tuple[str, str | None, str | None]]) -> None:
+    """Old documents of these records out, the given text in (None: no document). A record that
+    keeps a document keeps its rowid: only the FTS row is rewritten."""
+    latest = {doc[0]: doc for doc in docs}  # the last word on a record within the batch wins
+    ids = list(latest)
+    old: dict[str, int] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        old.extend(r[0] for r in conn.execute(
-            f"SELECT rowid FROM search_doc WHERE entity = ? AND entity_id IN ({','.join('?' * len(chunk))})",
-            (entity.name, *chunk)))
-    conn.executemany("DELETE FROM search_fts WHERE rowid = ?", [(r,) for r in old])
-    conn.executemany("DELETE FROM search_doc WHERE rowid = ?", [(r,) for r in old])
-    put_new(conn, entity, [row for row in rows if not row.get("deleted")])
+        old.update((r[1], r[0]) for r in conn.execute(
+            f"SELECT rowid, entity_id FROM search_doc WHERE entity = ? AND entity_id IN ({','.join('?' * len(chunk))})",
+            (entity_name, *chunk)))
+    conn.executemany("DELETE FROM search_fts WHERE rowid = ?", [(r,) for r in old.values()])
+    kept = [(old[rid], household, text) for rid, household, text in latest.values() if rid in old and text]
+    conn.executemany("DELETE FROM search_doc WHERE rowid = ?",
+                     [(old[rid],) for rid, _, text in latest.values() if rid in old and not text])
+    conn.executemany("UPDATE search_doc SET household_id = ?1 WHERE rowid = ?2 AND household_id IS NOT ?1",
+                     [(household, rowid) for rowid, household, _ in kept])
+    conn.executemany("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", [(rowid, text) for rowid, _, text in kept])
+    insert_documents(conn, entity_name, [doc for doc in latest.values() if doc[0] not in old and doc[2]])
 
 
-def remove(conn, entity: Entity, record_id: str) -> None:
-    found = conn.execute(
-        "SELECT rowid FROM search_doc WHERE entity = ? AND entity_id = ?", (entity.name, record_id)
-    ).fetchone()
-    if found is not None:
-        conn.execute("DELETE FROM search_fts WHERE rowid = ?", (found[0],))
-        conn.execute("DELETE FROM search_doc WHERE rowid = ?", (found[0],))
+def apply(conn, ops: list) -> None:
+    for kind, entity_name, docs in ops:
+        if kind == "new":
+            insert_documents(conn, entity_name, docs)
+        else:
+            upsert(conn, entity_name, docs)
 
 
-def rebuild(conn) -> int:
-    """Index every live record again from scratch (inside the caller's transaction); returns
-    how many documents the index holds."""
-    conn.execute("DELETE FROM search_fts")
+def clear(conn) -> None:
+    conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
     conn.execute("DELETE FROM search_doc")
+
+
+def rebuild(source, conn) -> int:
+    """Index every live record of the main database (``source``, read in the caller's read
+    transaction) into the index file (``conn``, in its caller's transaction); returns how many
+    documents the index holds."""
+    clear(conn)
     total = 0
     for ent in ENTITIES.values():
         if not ent.text_fields:
             continue
         cols = ent.columns
         alive = "" if ent.append_only else " WHERE deleted = 0"
-        cursor = conn.execute(f"SELECT {', '.join(cols)} FROM {ent.table}{alive}")
+        cursor = source.execute(f"SELECT {', '.join(cols)} FROM {ent.table}{alive}")
         while rows := cursor.fetchmany(2000):
             docs = [d for d in (document(ent, dict(zip(cols, row, strict=True))) for row in rows) if d]
-            insert_documents(conn, ent, docs)
+            insert_documents(conn, ent.name, docs)
             total += len(docs)
     return total
-
-
-def ensure_current(conn) -> bool:
-    """Re-index when the index was built with an older folding; True when it did."""
-    found = conn.execute("SELECT value FROM meta WHERE key = ?", (FOLD_KEY,)).fetchone()
-    if found is not None and found[0] == FOLD_VERSION:
-        return False
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        rebuild(conn)  # on a new profile: nothing to index, only the mark is written
-        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                     (FOLD_KEY, FOLD_VERSION))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return True
 
 
 def terms_of(query: str) -> list[str]:

@@ -5,7 +5,8 @@ must not be shared across them). Connections are keyed by the OS thread id, not 
 `threading.local`: Qt's pool threads enter Python with a fresh thread state for every task, so
 a thread-local would open (and keep) a new connection each time. Writes go through `write()`, one IMMEDIATE transaction that
 also persists the hybrid logical clock, so stamps never go backwards across restarts even
-when the laptop's clock does.
+when the laptop's clock does. What a transaction changes in the search index is handed to the
+indexer (storage/search_index.py, a file of its own) once it has committed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from storage import connection, migrations, search
+from storage import connection, migrations, search, search_index
 from storage.hlc import HybridClock
 from storage.keyfile import CipherSettings
 from storage.records import Records, new_id
@@ -28,12 +29,12 @@ class Store:
         self._cipher = cipher
         self._connections: dict[int, object] = {}
         self._depth: dict[int, int] = {}
+        self._index_ops: dict[int, search.IndexOps] = {}
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
         conn = self.connection()
         if upgrade:
             migrations.upgrade(conn)
-            search.ensure_current(conn)  # an index built with an older folding is rebuilt once
         elif migrations.current_version(conn) > migrations.LATEST:
             migrations.upgrade(conn)  # raises ProfileTooNew
         device_id = self.meta("device_id")
@@ -44,6 +45,10 @@ class Store:
             conn.execute("COMMIT")
         self.device_id = device_id
         self.clock = HybridClock(device_id, int(self.meta("hlc") or 0))
+        self._generation = int(self.meta(search_index.GEN_KEY) or 0)
+        self.index = search_index.SearchIndex(path.with_name(search_index.FILE), key, cipher,
+                                              lambda: connection.connect(self.path, self._key, self._cipher),
+                                              self._generation)
 
     # -- connections ---------------------------------------------------------------------
 
@@ -71,6 +76,7 @@ class Store:
         return len(self._connections)
 
     def close(self) -> None:
+        self.index.close()
         with self._lock:
             for conn in self._connections.values():
                 with contextlib.suppress(Exception):
@@ -91,25 +97,32 @@ class Store:
         if depth:
             self._depth[ident] = depth + 1
             try:
-                yield Records(conn, self.clock)
+                yield Records(conn, self.clock, self._index_ops[ident])
             finally:
                 self._depth[ident] = depth
             return
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
             self._depth[ident] = 1
+            ops = self._index_ops[ident] = search.IndexOps()
             start = self.clock.last
             try:
-                yield Records(conn, self.clock)
+                yield Records(conn, self.clock, ops)
                 if self.clock.last != start:
                     self._put_meta(conn, "hlc", str(self.clock.last))
+                if ops:
+                    self._put_meta(conn, search_index.GEN_KEY, str(self._generation + 1))
                 conn.execute("COMMIT")
+                if ops:
+                    self._generation += 1
+                    self.index.submit(self._generation, ops)
             except BaseException:
                 conn.execute("ROLLBACK")
                 self.clock.last = max(start, int(self.meta("hlc") or 0))
                 raise
             finally:
                 self._depth[ident] = 0
+                self._index_ops.pop(ident, None)
 
     # -- meta ----------------------------------------------------------------------------
 

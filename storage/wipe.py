@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from storage.schema import ENTITIES
 
-OTHER_TABLES = ("change", "draft", "search_doc")
+OTHER_TABLES = ("change", "draft")  # the search index is a file of its own (rebuilt below)
 
 
 def wipe_synced(store, keep_staff_id: str | None) -> int:
@@ -28,8 +28,9 @@ def wipe_synced(store, keep_staff_id: str | None) -> int:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sync\\_%' ESCAPE '\\'")]
         for table in (*OTHER_TABLES, *sync_tables):  # every sync_ table, those added later included
             records.conn.execute(f"DELETE FROM {table}")
-        records.conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
         records.conn.execute("DELETE FROM meta WHERE key LIKE 'vault.%'")
     conn.execute("VACUUM")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.index.rebuild(secure=True)  # the index file, emptied of all but the owner's name, the same way
+    store.index.flush()
     return gone

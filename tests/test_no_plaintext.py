@@ -69,7 +69,7 @@ def test_canary_never_appears_in_profile_files_open_or_closed(tmp_path, monkeypa
     folder = tmp_path / "profile"
     session = profiles.create(folder, PASSPHRASE, kdf=FAST_KDF)
     write_everything(session)
-    assert (folder / "yorisoi.db-wal").exists()
+    assert (folder / "yorisoi.db-wal").exists() and (folder / "search.db-wal").exists()  # the index file too
     assert leaks(folder) == [] and leaks(tmp) == []
     session.close()
     assert leaks(folder) == [] and leaks(tmp) == []

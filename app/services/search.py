@@ -62,7 +62,7 @@ class SearchResult:
 class SearchService(Service):
     def find(self, query: str, *, limit: int = 50) -> list[SearchResult]:
         records = self.store.read()
-        hits = search.search(records.conn, query, limit=limit, entities=tuple(_KINDS))
+        hits = search.search(self.store.index.reader(), query, limit=limit, entities=tuple(_KINDS))
         names: dict[str, str] = {}
         results = []
         for hit in hits:
@@ -88,7 +88,7 @@ class SearchService(Service):
 
     def count(self, query: str) -> int:
         """How many records match in all (``find`` returns at most its limit of them)."""
-        return search.count(self.store.read().conn, query, entities=tuple(_KINDS))
+        return search.count(self.store.index.reader(), query, entities=tuple(_KINDS))
 
     def _form_parts(self, record: dict) -> list[str]:
         """The written answers and chosen labels of a form, in the order of its definition."""

@@ -26,6 +26,7 @@ from sync.client.local import Held, Local, Received
 from sync.client.remote import unb64
 
 SEND_BYTES = 8 * 1024 * 1024
+FIRST_PAGES = (100, 400)  # envelopes in the first pull pages (then the engine's pull_limit)
 
 
 def envelope_id() -> str:
@@ -143,14 +144,17 @@ class Transfer:
         this one merges the current page, so the network, the decryption and the database work
         overlap; pages are still merged strictly in order, each with its cursor."""
         cursor = start = int(self.local.state().get("cursor", "0"))
+        # Pages grow from a small first one: nothing overlaps until the first page is in, so it
+        # should come quickly; later pages are full size.
+        sizes = (min(self.pull_limit, n) for n in (*FIRST_PAGES, self.pull_limit))
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="yorisoi-pull") as ahead:
-            coming = ahead.submit(self._page, cursor)
+            coming = ahead.submit(self._page, cursor, next(sizes))
             while True:
                 doc, received, held, backfill, following, prepared = coming.result()
                 if following < cursor:
                     raise ProtocolError("the log went backwards")
                 if doc.get("more"):
-                    coming = ahead.submit(self._page, following)
+                    coming = ahead.submit(self._page, following, next(sizes, self.pull_limit))
                 chain = doc.get("chain")
                 marks = self.memory.see(doc.get("epoch"), following, bytes(chain) if chain is not None else None)
                 applied = self.local.apply(received, held, {"cursor": str(following), **marks}, backfill,
@@ -163,8 +167,8 @@ class Transfer:
                 if not doc.get("more"):
                     return
 
-    def _page(self, cursor: int):
-        doc = self.remote.pull(cursor, self.pull_limit)
+    def _page(self, cursor: int, limit: int):
+        doc = self.remote.pull(cursor, limit)
         items = doc.get("items") or []
         envelopes = [i for i in items if i.get("kind") == "env"]
         backfill = {str(i["vault"]): (0, int(i["seq"])) for i in items

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage import itaiji, search
+from storage import itaiji, search, search_index
 from storage import profile as sp
 from storage.textnorm import fold
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -45,7 +45,7 @@ def store(profile_dir):
 
 
 def found(store, query):
-    return sorted(h.entity_id for h in search.search(store.connection(), query))
+    return sorted(h.entity_id for h in search.search(store.index.reader(), query))
 
 
 @pytest.mark.parametrize("query", ["高崎", "髙﨑", "吉男", "𠮷男", "高﨑 𠮷男"])
@@ -59,19 +59,19 @@ def test_two_character_variant_terms_too(store):
 
 
 def test_an_index_built_with_an_older_folding_is_rebuilt_once_at_open(store, profile_dir):
-    conn = store.store.connection()
-    with store.store.write() as r:  # as an older version left it: 髙﨑 indexed unfolded, an old mark
-        r.conn.execute("UPDATE search_fts SET body = '髙﨑 𠮷男' || char(57344, 57344) WHERE rowid = "
-                       "(SELECT rowid FROM search_doc WHERE entity_id = 'p1')")
-        r.conn.execute("UPDATE meta SET value = '1' WHERE key = ?", (search.FOLD_KEY,))
+    index = store.store.index
+    index.flush()
+    with index.separate_connection() as conn:  # as an older version left it: 髙﨑 unfolded, an old mark
+        conn.execute("UPDATE search_fts SET body = '髙﨑 𠮷男' || char(57344, 57344) WHERE rowid = "
+                     "(SELECT rowid FROM search_doc WHERE entity_id = 'p1')")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = ?", (search_index.FOLD_KEY,))
     assert found(store.store, "高崎") == ["p2"]
     store.close()
     reopened = sp.open_profile(profile_dir, PASSPHRASE)
     try:
         assert found(reopened.store, "高崎") == ["p1", "p2"]
-        mark = reopened.store.meta(search.FOLD_KEY)
+        with reopened.store.index.separate_connection() as conn:
+            mark = conn.execute("SELECT value FROM meta WHERE key = ?", (search_index.FOLD_KEY,)).fetchone()[0]
         assert mark == search.FOLD_VERSION
-        assert not search.ensure_current(reopened.store.connection())  # once only
     finally:
         reopened.close()
-    del conn

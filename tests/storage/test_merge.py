@@ -41,7 +41,7 @@ def _state(store) -> dict:
 def _search(store, term: str) -> list:
     from storage import search
 
-    return sorted(h.entity_id for h in search.search(store.connection(), term, limit=1000))
+    return sorted(h.entity_id for h in search.search(store.index.reader(), term, limit=1000))
 
 
 class Device:
@@ -81,7 +81,7 @@ class Device:
         with self.store.write() as records:
             result = merge.MergeResult()
             for _, vault_id, ops in entries:
-                merge.apply(records.conn, vault_id, ops, result)
+                merge.apply(records.conn, vault_id, ops, result, index=records.index)
             if result.max_stamp:
                 self.store.clock.observe(result.max_stamp)
         self.seen = len(log)
@@ -201,9 +201,9 @@ def test_a_newer_stamp_wins_and_an_older_one_is_ignored(tmp_path):
 def test_an_operation_this_version_cannot_read_is_refused_whole(tmp_path):
     a = Device(tmp_path / "a", 0)
     with pytest.raises(merge.UnknownOperation), a.store.write() as r:
-        merge.apply(r.conn, "v" * 12, [["r", "household", "h" * 12, [["0" * 16 + "-x", {"colour": "red"}]], None]])
+        merge.apply(r.conn, "v" * 12, [["r", "household", "h" * 12, [["0" * 16 + "-x", {"colour": "red"}]], None]], index=r.index)
     with pytest.raises(merge.UnknownOperation), a.store.write() as r:
-        merge.apply(r.conn, "v" * 12, [["a", "spaceship", "s" * 12, "0" * 16 + "-x", {}]])
+        merge.apply(r.conn, "v" * 12, [["a", "spaceship", "s" * 12, "0" * 16 + "-x", {}]], index=r.index)
     assert a.store.read().get("household", "h" * 12) is None
     a.profile.close()
 

@@ -26,7 +26,7 @@ def store(profile_dir):
 
 
 def ids(store, query):
-    return sorted(h.entity_id for h in search.search(store.connection(), query))
+    return sorted(h.entity_id for h in search.search(store.index.reader(), query))
 
 
 def test_three_or_more_characters_match_through_the_trigram_index(store):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from app.services.household_view import open_household
-from storage import search
 from tests.ui.conftest import open_first
 from tests.ui.qt_helpers import settle
 
@@ -28,7 +27,7 @@ def spoil(session, household_id: str) -> dict:
                      (contact,))
         conn.execute("UPDATE cases SET stage = 'from_the_future', opened_on = 'not-a-date' WHERE household_id = ?",
                      (household_id,))
-        search.rebuild(conn)  # a merge indexes what it writes
+    session.store.index.rebuild()  # a merge indexes what it writes
     return {"note": note, "contact": contact, "person": person}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +41,8 @@ def opened(args, *, verify: bool = True) -> Iterator[Session]:
     try:
         if verify:
             checks.require_intact(session)
+        if session.store.index.notice:
+            print(f"yorisoi: {session.store.index.notice}", file=sys.stderr)
         if getattr(args, "household", None):
             # --household takes the household's id or its 元の番号 from an imported file.
             args.household = session.households.resolve(args.household)

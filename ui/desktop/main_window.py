@@ -127,6 +127,9 @@ class MainWindow(QMainWindow):
         box. Checked after the window shows, so it costs the start nothing."""
         from ui.desktop import fonts
 
+        if self.session.store.index.notice:  # the index file was unreadable and is rebuilt: said first
+            self.message.show_message(tr(self.session.store.index.notice), "info")
+            return
         if self.session.setting(GAIJI_NOTICE_KEY) == "1" or fonts.has_gaiji_font():
             return
         self.session.set_setting(GAIJI_NOTICE_KEY, "1")
