@@ -203,6 +203,8 @@ class SyncService(Service):
                 # signed it (certs.repin raises otherwise), then the sync runs again.
                 if self.client_factory is not None or not certs.repin(self.replica(), identity):
                     raise
+                with self.store.write() as records:  # who may later ask when the store changed
+                    self.session.audit(records, "sync.certificate_repinned", detail="signed by the organisation")
                 report = self._exchange(self.identity(), progress)
         with self.store.write() as records:
             sync_checks.check(records, report.households)

@@ -75,6 +75,9 @@ def test_a_certificate_the_organisation_signed_is_accepted_and_pinned(city):
     assert pinned(laptop) == store.sha256()
     assert laptop.households.get(home.id).name == "山田家"
     assert laptop.sync.run().complete  # and from then on, without re-pinning again
+    repinned = laptop.store.connection().execute(
+        "SELECT count(*) FROM audit WHERE action = 'sync.certificate_repinned'").fetchone()[0]
+    assert repinned == 1
 
 
 def test_a_certificate_nobody_signed_is_refused_and_nothing_is_re_pinned(city):
@@ -86,6 +89,8 @@ def test_a_certificate_nobody_signed_is_refused_and_nothing_is_re_pinned(city):
         laptop.sync.run()
     assert describe(refused.value).startswith("中央ストアの証明書が変わりました")
     assert pinned(laptop) == old
+    assert laptop.store.connection().execute(
+        "SELECT count(*) FROM audit WHERE action = 'sync.certificate_repinned'").fetchone()[0] == 0
 
 
 def test_a_signature_the_store_forged_or_took_from_another_organisation_is_refused(city):
