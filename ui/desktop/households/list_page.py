@@ -180,39 +180,45 @@ class HouseholdListPage(QWidget):
             field=self.field.currentData(),
         )
 
-    def _overdue_query(self, query: HouseholdQuery, only_overdue: bool) -> tuple[HouseholdQuery, int]:
-        """On a worker: with 「予定日を過ぎたもの」, the households with anything overdue — a next
-        action, a monitoring date, a follow-up after closure, a watch check (app/services/due.py);
-        and how many households have something overdue at all, for the box's label."""
-        overdue = self.session.due.overdue_households()
-        if only_overdue:
-            query = HouseholdQuery(**{**query.__dict__, "ids": tuple(sorted(overdue))})
-        return query, len(overdue)
-
     def reload(self) -> None:
         """The first screen of households at once, then the whole list behind it (a city's
-        100,000 households take seconds to gather; the first screen, milliseconds)."""
+        100,000 households take seconds to gather; the first screen, milliseconds).
+
+        「予定日を過ぎたもの」 shows the households with anything overdue — a next action, a
+        monitoring date, a follow-up after closure, a watch check, a review date
+        (app/services/due.py). How many there are is counted after the first screen, so the
+        count never holds it up; with the box ticked they are gathered first."""
         self._generation += 1
         generation = self._generation
         query = self.query()
         session = self.session
         self.complete = False
-
         only_overdue = self.overdue.isChecked()
 
         def first():
-            full, overdue = self._overdue_query(query, only_overdue)
+            overdue = session.due.overdue_households() if only_overdue else None
+            full = HouseholdQuery(**{**query.__dict__, "ids": tuple(sorted(overdue))}) if overdue is not None else query
             return session.households.first_rows(full, FIRST_SCREEN), session.directory.names("station"), full, overdue
 
         def shown_first(result) -> None:
             rows, stations, full, overdue = result
-            self.overdue.setText(tr("予定日を過ぎたもの（{n}）").format(n=overdue))
             self._loaded(generation, rows, stations, complete=False)
-            if generation == self._generation and len(rows) >= FIRST_SCREEN:
+            if generation != self._generation:
+                return
+            if overdue is not None:
+                self._show_overdue_count(generation, len(overdue))
+            else:
+                runner.run(lambda: len(session.due.overdue_households()),
+                           lambda n: self._show_overdue_count(generation, n), self.failed.emit)
+            if len(rows) >= FIRST_SCREEN:
                 runner.run(lambda: session.households.rows(full),
                            lambda whole: self._loaded(generation, whole, stations, complete=True), self.failed.emit)
 
         runner.run(first, shown_first, self.failed.emit)
+
+    def _show_overdue_count(self, generation: int, count: int) -> None:
+        if generation == self._generation and isValid(self.overdue):
+            self.overdue.setText(tr("予定日を過ぎたもの（{n}）").format(n=count))
 
     def _loaded(self, generation: int, rows, stations: dict[str, str], *, complete: bool) -> None:
         if generation != self._generation:
