@@ -45,10 +45,9 @@ class Store:
             conn.execute("COMMIT")
         self.device_id = device_id
         self.clock = HybridClock(device_id, int(self.meta("hlc") or 0))
-        self._generation = int(self.meta(search_index.GEN_KEY) or 0)
         self.index = search_index.SearchIndex(path.with_name(search_index.FILE), key, cipher,
                                               lambda: connection.connect(self.path, self._key, self._cipher),
-                                              self._generation)
+                                              int(self.meta(search_index.GEN_KEY) or 0))
 
     # -- connections ---------------------------------------------------------------------
 
@@ -111,11 +110,13 @@ class Store:
                 if self.clock.last != start:
                     self._put_meta(conn, "hlc", str(self.clock.last))
                 if ops:
-                    self._put_meta(conn, search_index.GEN_KEY, str(self._generation + 1))
+                    # Read in the transaction, not kept in memory: another process (the command
+                    # line beside the window) may have committed since.
+                    generation = int(self.meta(search_index.GEN_KEY) or 0) + 1
+                    self._put_meta(conn, search_index.GEN_KEY, str(generation))
                 conn.execute("COMMIT")
                 if ops:
-                    self._generation += 1
-                    self.index.submit(self._generation, ops)
+                    self.index.submit(generation, ops)
             except BaseException:
                 conn.execute("ROLLBACK")
                 self.clock.last = max(start, int(self.meta("hlc") or 0))
