@@ -340,4 +340,39 @@ def check_change(facts: CaseFacts, decision: DecisionFacts, request: ChangeReque
             return "フォローアップは終結したケースについて決めます。"
         if request.follow_up_on is None:
             return "フォローアップ日を入力してください。"
+
+
+# -- a step another device took ----------------------------------------------------------------
+
+OPEN = "open"  # the first event of every case: none → intake
+_NEEDS_DECISION = (Action.APPROVE_PLAN, Action.CLOSE, Action.SUSPEND)
+_NEEDS_REASON = (Action.HAND_BACK, Action.REOPEN)
+
+
+def received_step_refusal(action: str | None, from_stage: str | None, to_stage: str | None,
+                          decision_id: str | None, reason: str | None) -> str | None:
+    """Why a step received from another device could not have been taken here, or None.
+
+    The same rules as `check`, as far as the step itself shows them: the action exists, it
+    starts from a stage it may start from and leads where it leads, and it names the meeting
+    decision or the reason it needs. What the other device knew (its consents, plans,
+    meetings) is not re-judged: they may reach this device later than the step."""
+    if action == OPEN:
+        return None if from_stage is None and to_stage == Stage.INTAKE.value else "ケースの開始が不正です。"
+    try:
+        step = Action(action)
+        source = Stage(from_stage)
+        target = Stage(to_stage)
+    except ValueError:
+        return "この版の yorisoi が知らない段階の変更です。"
+    rule = RULES[step]
+    if source not in rule.sources:
+        return f"「{source.label}」の段階では「{step.label}」はできません。"
+    targets = {S.IN_SUPPORT, S.PLAN_APPROVED} if step == Action.APPROVE_PLAN else {rule.target}
+    if target not in targets:
+        return f"「{step.label}」で「{target.label}」にはなりません。"
+    if step in _NEEDS_DECISION and not decision_id:
+        return f"「{step.label}」に必要な会議の決定が記録されていません。"
+    if step in _NEEDS_REASON and not (reason or "").strip():
+        return f"「{step.label}」に必要な理由が記録されていません。"
     return None

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import DeviceStopped, Refused
-from storage import atomic, wipe
+from storage import atomic, outbound, wipe
 from sync import protocol
 from sync.client import enrolment, revocation, unsent
 from sync.client.errors import DeviceRevoked, IntegrityFailure, ProtocolError, SyncError
@@ -120,7 +120,10 @@ def import_file(service, path: str | Path) -> Imported:
     again = bool(replica.state().get(f"{IMPORTED}{digest}"))
     records = households = 0
     if not again:
-        received = [Received(0, v["vault"], header["device"], v["ops"]) for v in opened.vaults]
+        # Through the same gate as a pull; the file is signed as a whole, so its stamps are
+        # declared by what it holds.
+        received = [Received(0, v["vault"], header["device"], v["ops"], None, outbound.latest_ms(v["ops"]))
+                    for v in opened.vaults]
         applied = replica.merge_as_own(received)
         records, households = applied.records, len(applied.households)
         replica.save_state({f"{IMPORTED}{digest}": f"{opened.device}:{opened.count}:{opened.oldest_ms or ''}:"

@@ -15,12 +15,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from app import lifecycle, sync_checks
 from app import revocation as last_contact
-from app import sync_checks
 from app.errors import InvalidInput, NotFound, Refused
 from app.session import SHARED_VAULTS, Service
 from storage import flags
-from storage.replica import Replica
+from storage.replica import GateRules, Quarantined, Replica
+from sync import protocol
 from sync.client import certs, enrolment, revocation, ticket
 from sync.client.engine import Report, SyncEngine
 from sync.client.errors import CertificateMismatch, DeviceRevoked
@@ -30,6 +31,10 @@ from sync.client.remote import Remote
 # A server may correct a laptop's clock, but not by more than a week: a clock further off than
 # that is a fault to report, and a hostile server must not push stamps far into the future.
 MAX_OFFSET_MS = 7 * 24 * 3600 * 1000
+# What the gate on everything received holds to: the store's bound on stamps, and the same
+# lifecycle as a step taken here.
+GATE_RULES = GateRules(stamp_ahead_ms=protocol.MAX_STAMP_AHEAD_MS, max_offset_ms=MAX_OFFSET_MS,
+                       step_refusal=lifecycle.received_step_refusal)
 
 
 @dataclass(frozen=True)
@@ -113,8 +118,6 @@ class DeviceInfo:
 
 
 def _info(device: dict, identity: Identity, trusted: bool | None = None) -> DeviceInfo:
-    from sync import protocol
-
     return DeviceInfo(device["id"], device["login"], device["role"], device["name"], device["status"],
                       protocol.fingerprint(device["box_public"], device["sign_public"]),
                       enrolment.device_trusted(identity, device) if trusted is None else trusted,
@@ -144,7 +147,7 @@ class SyncService(Service):
 
     def replica(self) -> Replica:
         shared = {kind: vid for kind in SHARED_VAULTS if (vid := self.store.meta(f"vault.{kind}"))}
-        return Replica(self.store, shared, actor=self.session.me or "-")
+        return Replica(self.store, shared, actor=self.session.me or "-", rules=GATE_RULES)
 
     def identity(self) -> Identity:
         return Identity.from_state(self.replica().state())
@@ -340,6 +343,40 @@ class SyncService(Service):
     def _office_only(identity: Identity) -> None:
         if not identity.is_office or identity.org_keys is None:
             raise Refused("この操作は事務局（多機関協働）の端末でのみ行えます。")
+
+    # -- quarantine (the office) ---------------------------------------------------------
+
+    def quarantined(self) -> list[Quarantined]:
+        """Envelopes the gate refused on this device, with who sent them and why."""
+        self._office_only(self.identity())
+        return self.replica().quarantined()
+
+    def quarantine_summary(self) -> dict[str, int]:
+        """How many envelopes are set aside, by sender (the window's status line)."""
+        return self.replica().quarantine_count()
+
+    def release(self, seqs: list[int]) -> int:
+        """Send quarantined envelopes through the gate again (after an update, or once the
+        office has looked): admitted, they merge; refused again, they stay. No network needed."""
+        self._office_only(self.identity())
+        replica = self.replica()
+        moved = replica.release(seqs)
+        if moved:
+            with self._running:
+                report = SyncEngine(replica, self.remote(), local_ms=self.store.clock.wall_ms).recheck()
+            with self.store.write() as records:
+                sync_checks.check(records, report.households)
+                self.session.audit(records, "sync.quarantine_release", detail=",".join(map(str, seqs)))
+            if report.households:
+                self.session.changed(set(report.households))
+        return moved
+
+    def drop(self, seqs: list[int]) -> int:
+        self._office_only(self.identity())
+        dropped = self.replica().drop(seqs)
+        with self.store.write() as records:
+            self.session.audit(records, "sync.quarantine_drop", detail=",".join(map(str, seqs)))
+        return dropped
 
     # -- flags ---------------------------------------------------------------------------
 

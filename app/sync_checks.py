@@ -7,19 +7,23 @@ Merging never drops anything; instead, what no longer fits is flagged for a pers
 * after_end        a contact or note dated on or after the case's closure (suspension,
                    hand-back), written on a device that had not yet seen that closure (its
                    stamp is older than the closure's, which a device that had seen it cannot
-                   produce).
+                   produce);
+* impossible_step  raised by the gate as a page arrives (storage.gate): a step received from a
+                   worker's device that the lifecycle does not allow (its record is the step),
+                   or a case whose stage was set without any step (its record is the case).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app import lifecycle
 from app.vocab import Stage
 from forms.wareki import format_wareki
 from storage import flags
 
 END_STAGES = {Stage.CLOSED.value, Stage.SUSPENDED.value, Stage.HANDED_BACK.value}
-KINDS = ("stage_conflict", "after_end")
+KINDS = ("stage_conflict", "after_end", "impossible_step")
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,18 @@ def _check_case(records, case: dict, events: list[dict], written: list[dict]) ->
 
 def describe(records, flag: flags.Flag) -> FlagView:
     """The flag in words a worker understands."""
-    if flag.kind == "stage_conflict":
+    if flag.kind == "impossible_step":
+        event = records.get("case_event", flag.record_id)
+        if event is None:
+            text = ("別の端末から、段階の変更の記録がないままケースの段階が変更されました。記録は残してあります。"
+                    "ケースの経過を確認し、必要なら段階を直してください。（要確認）")
+        else:
+            why = lifecycle.received_step_refusal(event.get("action"), event.get("from_stage"), event.get("to_stage"),
+                                                  event.get("decision_id"), event.get("reason")) or ""
+            text = (f"別の端末から、この端末では認められない段階の変更（「{_label(event.get('from_stage'))}」から"
+                    f"「{_label(event.get('to_stage'))}」）が届きました。{why}記録は残してあります。"
+                    "ケースの経過を確認し、必要なら段階を直してください。（要確認）")
+    elif flag.kind == "stage_conflict":
         event = records.get("case_event", flag.record_id) or {}
         text = (f"別の端末で同じケースの段階が同時に変更されました（「{_label(event.get('from_stage'))}」から"
                 f"「{_label(event.get('to_stage'))}」への変更が、他の変更と重なっています）。"

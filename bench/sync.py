@@ -31,6 +31,9 @@ TLS connection per sync run).
 * --index-ab          the same pull and merge again on a third device whose commits each wait for
                       their indexing (no overlap of index and merge): *_index_serial. It runs after
                       the main figures (the store's caches are warmer for it).
+* gate_overhead_ratio the same merge's pages alternate between Replica.apply with the gate on
+                      everything received (storage.gate) and without it (measurement only): seconds
+                      in Replica.apply per field changed with the gate / without, in the same run.
 * roundtrip_p50_ms    the office device changes 50 records (30 contacts logged, 10 household
                       memos and 10 persons' phones edited, across 10 households) and syncs, then
                       the second device syncs; wall time of the two sync runs; 21 rounds.
@@ -92,6 +95,7 @@ TARGETS = {
     "initial_pull_s": {"max": 5},
     "pouchdb_ratio": {"min": 3},
     "merge_changes_per_s": {"min": 50_000},
+    "gate_overhead_ratio": {"max": 1.15},
     "roundtrip_p50_ms": {"max": 150},
     "wire_ratio": {"max": 0.5},
     "wire_ratio_initial": {"max": 0.5},
@@ -529,7 +533,8 @@ def idle(session) -> None:
 def merge_rate(session, households: list[Household], records: int, author: str, seed: int) -> dict:
     """Field changes per second through Replica.apply (storage.merge), on a store that holds
     the records: 3-5 fields each of a household, its two persons and its case."""
-    from storage.hlc import HybridClock, stamp_hlc
+    from storage.hlc import HybridClock, stamp_hlc, stamp_millis
+    from storage.replica import Replica
     from sync.client.local import Received
 
     rng = random.Random(seed)
@@ -564,26 +569,39 @@ def merge_rate(session, households: list[Household], records: int, author: str, 
         ops = [op("household", h.id), *(op("person", p) for p in h.persons), op("case", h.case)]
         count += len(ops)
         fields += sum(len(o[3][0][1]) for o in ops)
-        envelopes.append(Received(seq, h.vault, author, ops, None))
-    replica = session.sync.replica()
+        latest = max(stamp_millis(o[3][0][0]) for o in ops)
+        envelopes.append(Received(seq, h.vault, author, ops, None, latest))
+    gated = session.sync.replica()
+    # The same path without the gate, only to measure what the gate costs: pages alternate
+    # between the two, so both see the same kind of work, the same cache and the same load.
+    plain = Replica(gated.store, gated.shared_vaults, rules=gated.rules, gate=False)
     session.store.index.flush()
     main_seconds, merged = 0.0, 0
+    timed = {True: [0.0, 0], False: [0.0, 0]}
     begun = time.perf_counter()
-    for start in range(0, len(envelopes), PAGE):
+    for n, start in enumerate(range(0, len(envelopes), PAGE)):
         page = envelopes[start:start + PAGE]
+        with_gate = n % 2 == 1
         started = time.perf_counter()
-        applied = replica.apply(page, [], {}, {})
-        main_seconds += time.perf_counter() - started
+        applied = (gated if with_gate else plain).apply(page, [], {}, {})
+        took = time.perf_counter() - started
+        main_seconds += took
         merged += applied.fields
+        timed[with_gate][0] += took
+        timed[with_gate][1] += applied.fields
     applied_at = time.perf_counter()
     session.store.index.flush()
     seconds = time.perf_counter() - begun
     if merged != fields:
         raise SystemExit(f"merge: {merged} fields changed, {fields} sent newer")
+    if gated.quarantined():
+        raise SystemExit(f"merge: the gate refused honest envelopes: {gated.quarantined()[:3]}")
+    ratio = (timed[True][0] / timed[True][1]) / (timed[False][0] / timed[False][1])
     log(f"merge: {merged} fields of {count} records in {seconds:.2f} s with the index caught up "
-        f"({main_seconds:.2f} s in Replica.apply)")
+        f"({main_seconds:.2f} s in Replica.apply); with the gate / without: {ratio:.3f}")
     return {"records": count, "fields": merged, "envelopes": len(envelopes), "seconds": seconds,
-            "main_seconds": main_seconds, "catch_up_s": time.perf_counter() - applied_at}
+            "main_seconds": main_seconds, "catch_up_s": time.perf_counter() - applied_at,
+            "gate_overhead_ratio": ratio, "gated_s": timed[True][0], "plain_s": timed[False][0]}
 
 
 def index_serial(server, office, station, merge_records: int, seed: int) -> dict:
@@ -815,6 +833,9 @@ def main() -> None:
             "merge_fields": merged["fields"],
             "merge_envelopes": merged["envelopes"],
             "merge_s": round(merged["seconds"], 3),
+            "gate_overhead_ratio": round(merged["gate_overhead_ratio"], 3),
+            "gate_measured": "merge_changes_per_s's pages alternate between Replica.apply with the gate and "
+                             "without it (same run, same kind of envelopes); ratio of seconds per field changed",
             "roundtrip_p50_ms": round(median(trips["times_ms"]), 1),
             "roundtrip_p90_ms": round(percentile(trips["times_ms"], 0.9), 1),
             "roundtrip_rounds": len(trips["times_ms"]),

@@ -4,18 +4,33 @@ Laptop clocks are wrong by hours and sometimes by days. A hybrid logical clock k
 physical time when clocks agree, and never goes backwards or behind anything it has seen,
 so an edit made after receiving another is always ordered after it.
 
-A stamp is a string: 16 hex digits of ``(milliseconds << 16) | counter`` followed by ``-`` and
-the device id. Because the hex part has a fixed width, comparing two stamps as strings orders
-them by clock and then by device id, which is exactly the last-writer-wins tie-break.
+A stamp is a string: exactly 16 lowercase hex digits of ``(milliseconds << 16) | counter``,
+``-``, and the device id (`STAMP`); nothing else is a stamp. Its order is numeric: the clock as a
+number, then the device id, which is the last-writer-wins tie-break (`stamp_key`). Because the
+hex part has one fixed width (the gate admits no other form, and a clock refuses to pass
+2^64 - 1), the text order of two valid stamps is exactly that numeric order, so merge may
+compare them as text, which is faster.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
 COUNTER_BITS = 16
 COUNTER_MASK = (1 << COUNTER_BITS) - 1
+STAMP = re.compile(r"[0-9a-f]{16}-[a-z0-9]{8,64}")
+MAX_HLC = (1 << 64) - 1
+
+
+def valid_stamp(stamp) -> bool:
+    return isinstance(stamp, str) and STAMP.fullmatch(stamp) is not None
+
+
+def stamp_key(stamp: str) -> tuple[int, str]:
+    """The order of stamps, as numbers: (clock, device id)."""
+    return int(stamp[:16], 16), stamp[17:]
 
 
 def now_ms() -> int:
@@ -23,6 +38,8 @@ def now_ms() -> int:
 
 
 def make_stamp(hlc: int, device_id: str) -> str:
+    if not 0 <= hlc <= MAX_HLC:
+        raise ValueError("clock out of range")
     return f"{hlc:016x}-{device_id}"
 
 
@@ -62,7 +79,10 @@ class HybridClock:
         return make_stamp(self._advance(self.last), self.device_id)
 
     def observe(self, stamp: str) -> None:
-        """Move past a stamp received from another device."""
+        """Move past a stamp received from another device (one the gate admitted: valid and
+        within the bound of the store's clock)."""
+        if not valid_stamp(stamp):
+            return
         seen = stamp_hlc(stamp)
         if seen > self.last:
             self.last = seen

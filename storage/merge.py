@@ -79,13 +79,17 @@ def _creatable(ent: Entity) -> frozenset:
 
 
 def apply_batch(conn, envelopes, result: MergeResult | None = None,
-                prepared: dict[int, tuple] | None = None, *, index: search.IndexOps) -> MergeResult:
+                prepared: dict[int, tuple] | None = None, stored: dict[str, dict[str, tuple]] | None = None, *,
+                index: search.IndexOps) -> MergeResult:
     """Apply several envelopes' operations, given as (vault, author, ops), in the caller's
-    transaction; ``prepared`` comes from `prepare` on the same operations; search index changes
-    go to ``index`` (the transaction's, `Records.index`). UnknownOperation leaves partial work
-    behind: the caller rolls it back (and drops what it added to ``index``)."""
+    transaction; ``prepared`` comes from `prepare` on the same operations; ``stored``, when
+    given, holds the stored row (all columns) of every record the operations name, as the gate
+    read them in the same transaction (entity → id → row), so they are not read twice; search
+    index changes go to ``index`` (the transaction's, `Records.index`). UnknownOperation leaves
+    partial work behind: the caller rolls it back (and drops what it added to ``index``)."""
     result = result or MergeResult()
     prepared = prepared or {}
+    stored = stored or {}
     by_entity: dict[str, list] = defaultdict(list)
     for vault_id, author, ops in envelopes:
         if not isinstance(ops, list):
@@ -96,10 +100,11 @@ def apply_batch(conn, envelopes, result: MergeResult | None = None,
             by_entity[op[1]].append((vault_id, author, op))
     for name, items in by_entity.items():
         ent = ENTITIES[name]
+        known = stored.get(name)
         if ent.append_only:
-            _append(conn, ent, items, result, prepared, index)
+            _append(conn, ent, items, result, prepared, index, known)
         else:
-            _register(conn, ent, items, result, prepared, index)
+            _register(conn, ent, items, result, prepared, index, known)
     return result
 
 
@@ -126,8 +131,8 @@ def _note(result: MergeResult, ent: Entity, record_id: str, values: dict, author
 
 
 def _append(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[int, tuple],
-            index: search.IndexOps) -> None:
-    known = _existing(conn, ent, [op[2] for _, _, op in items], "id")
+            index: search.IndexOps, stored: dict[str, tuple] | None = None) -> None:
+    known = dict(stored) if stored is not None else _existing(conn, ent, [op[2] for _, _, op in items], "id")
     allowed = set(ent.fields)
     rows, docs = [], []
     for vault_id, author, op in items:
@@ -179,9 +184,9 @@ def _created(ent: Entity, vault_id: str, op: list, allowed: frozenset) -> dict |
 
 
 def _register(conn, ent: Entity, items: list, result: MergeResult, prepared: dict[int, tuple],
-              index: search.IndexOps) -> None:
+              index: search.IndexOps, stored: dict[str, tuple] | None = None) -> None:
     cols = ent.columns
-    existing = _existing(conn, ent, [op[2] for _, _, op in items], ", ".join(cols))
+    existing = stored if stored is not None else _existing(conn, ent, [op[2] for _, _, op in items], ", ".join(cols))
     plain = [f for f in ent.fields if f not in ent.maps]
     allowed = _creatable(ent)
     fresh: dict[str, tuple] = {}  # new records whose row and document were prepared

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from storage import hlc
 from storage.records import ALL_FIELDS
 from storage.schema import Entity, entity
 
@@ -31,6 +32,31 @@ class Batch:
     vault_id: str
     ops: list
     change_seqs: list[int]
+
+    @property
+    def stamp_ms(self) -> int:
+        """The physical time of the latest stamp in the batch: declared, signed, in clear on the
+        envelope, so the store can refuse a stamp far ahead of its clock without reading it."""
+        return latest_ms(self.ops)
+
+
+def latest_ms(ops: list) -> int:
+    """The physical time of the latest well-formed stamp among these operations (0 for none)."""
+    return max((hlc.stamp_millis(s) for op in ops for s in stamps(op) if hlc.valid_stamp(s)), default=0)
+
+
+def stamps(op) -> Iterator:
+    """Every stamp an operation carries (as sent: the gate judges their form)."""
+    if not isinstance(op, list) or len(op) != 5:
+        return
+    if op[0] == "a":
+        yield op[3]
+        return
+    for group in op[3] if isinstance(op[3], list) else ():
+        if isinstance(group, list) and group:
+            yield group[0]
+    if op[4] is not None:
+        yield op[4]
 
 
 def pending_vaults(conn) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import msgpack
 
 from storage import audit, hlc, merge, outbound
+from storage.gate import Gate, Signer, StepRefusal
 from storage.schema import ENTITIES, entity
 from storage.store import Store
 
@@ -38,6 +39,34 @@ class HeldRow:
     vault: str
     item: bytes
     reason: str
+    author: str = ""
+    detail: str = ""
+
+
+# Envelopes kept aside that wait for something still to come (their key, their author's device
+# entry) and are tried at every sync. Any other reason is a refusal: quarantined.
+WAITING = ("key", "author", "released")
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    seq: int
+    vault: str
+    author: str
+    login: str
+    reason: str
+    detail: str
+    at: str
+
+
+@dataclass(frozen=True)
+class GateRules:
+    """What the gate needs from above: how far ahead of the store's clock a stamp may be
+    (sync.protocol), and the lifecycle's rule for a received step (app.lifecycle)."""
+
+    stamp_ahead_ms: int
+    max_offset_ms: int  # the most the store's time may correct this device's clock by
+    step_refusal: StepRefusal | None = None
 
 
 @dataclass
@@ -54,11 +83,16 @@ def _now() -> str:
 
 
 class Replica:
-    def __init__(self, store: Store, shared_vaults: dict[str, str], actor: str = "-") -> None:
-        """``shared_vaults``: kind → this device's vault id of each shared vault."""
+    def __init__(self, store: Store, shared_vaults: dict[str, str], actor: str = "-", *, rules: GateRules,
+                 gate: bool = True) -> None:
+        """``shared_vaults``: kind → this device's vault id of each shared vault. ``gate=False``
+        exists only to measure what the gate costs (bench.sync): nothing received is ever
+        merged without it."""
         self.store = store
         self.shared_vaults = dict(shared_vaults)
         self.actor = actor
+        self.rules = rules
+        self.gate = gate
 
     @property
     def conn(self):
@@ -122,7 +156,9 @@ class Replica:
         """Registered vaults with changes waiting to be sealed, and their key versions."""
         return {r[0]: r[1] for r in self.conn.execute(
             "SELECT v.vault_id, v.key_version FROM sync_vault AS v WHERE v.registered = 1 AND EXISTS "
-            "(SELECT 1 FROM change AS c WHERE c.vault_id = v.vault_id AND c.pushed = 0 AND c.envelope_id IS NULL)")}
+            "(SELECT 1 FROM change AS c WHERE c.vault_id = v.vault_id AND c.pushed = 0 AND c.envelope_id IS NULL) "
+            # The shared vaults first: a receiver learns a staff record before what it wrote.
+            "ORDER BY v.kind = 'household', v.vault_id")}
 
     def backfills(self) -> dict[str, VaultRow]:
         """Vaults whose history before this account joined is still to be fetched."""
@@ -197,9 +233,10 @@ class Replica:
     # -- push ----------------------------------------------------------------------------
 
     def outbox(self) -> list[dict]:
-        return [{"vault": r[0], "id": r[1], "kv": r[2], "nonce": bytes(r[3]), "body": bytes(r[4]), "sig": bytes(r[5])}
-                for r in self.conn.execute(
-                    "SELECT vault_id, envelope_id, key_version, nonce, body, sig FROM sync_outbox ORDER BY rowid")]
+        return [{"vault": r[0], "id": r[1], "kv": r[2], "ms": r[6], "nonce": bytes(r[3]), "body": bytes(r[4]),
+                 "sig": bytes(r[5])} for r in self.conn.execute(
+                    "SELECT vault_id, envelope_id, key_version, nonce, body, sig, stamp_ms FROM sync_outbox "
+                    "ORDER BY rowid")]
 
     def batches(self, vault_ids: Iterable[str]) -> Iterator[outbound.Batch]:
         return outbound.batches(self.conn, list(vault_ids))
@@ -209,10 +246,10 @@ class Replica:
         with self.store.write() as records:
             conn = records.conn
             conn.execute(
-                "INSERT INTO sync_outbox (envelope_id, vault_id, key_version, nonce, body, sig, changes, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sync_outbox (envelope_id, vault_id, key_version, nonce, body, sig, changes, created_at, "
+                "stamp_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (envelope["id"], envelope["vault"], envelope["kv"], envelope["nonce"], envelope["body"],
-                 envelope["sig"], len(change_seqs), _now()))
+                 envelope["sig"], len(change_seqs), _now(), envelope["ms"]))
             for start in range(0, len(change_seqs), 500):
                 chunk = change_seqs[start:start + 500]
                 conn.execute(f"UPDATE change SET envelope_id = ? WHERE seq IN ({','.join('?' * len(chunk))})",
@@ -309,28 +346,39 @@ class Replica:
     def apply(self, received: list, held: list, state: dict[str, str | None],
               backfill: dict[str, tuple[int, int | None]], release: list[int] = (),
               prepared: dict[int, tuple] | None = None) -> ApplyResult:
-        """Merge opened envelopes, keep the others aside, move the cursors and forget envelopes
-        held earlier that are now applied (``release``), all in one transaction.
+        """Judge opened envelopes at the gate and merge those it admits, keep the others aside
+        (waiting, or quarantined), move the cursors and forget envelopes held earlier that are
+        now settled (``release``), all in one transaction: a sync cut halfway leaves no
+        half-checked page.
 
         The page is merged in bulk; if some envelope cannot be applied by this version, the bulk
-        work is rolled back and the page is merged envelope by envelope, keeping that one aside."""
+        work is rolled back and the page is merged envelope by envelope, setting that one aside."""
         held = list(held)
         with self.store.write() as records:
             conn = records.conn
             conn.executemany("DELETE FROM sync_held WHERE seq = ?", [(seq,) for seq in release])
+            gate, stored = None, None
+            if self.gate:
+                gate = self._gate(conn, received, held)
+                verdicts = gate.page(received)
+                received = verdicts.admitted
+                held += [HeldRow(item.seq, item.vault, msgpack.packb(item.raw, use_bin_type=True), reason,
+                                 item.author, detail) for item, reason, detail in verdicts.refused]
+                stored = gate.rows
             conn.execute("SAVEPOINT page")
             mark = len(records.index)
             try:
                 merged = merge.apply_batch(conn, [(i.vault, i.author, i.ops) for i in received], prepared=prepared,
-                                           index=records.index)
+                                           index=records.index, stored=stored)
             except merge.UnknownOperation:
                 conn.execute("ROLLBACK TO page")
                 del records.index[mark:]
                 merged = self._one_by_one(conn, received, held, records.index)
             finally:
                 conn.execute("RELEASE page")
-            conn.executemany("INSERT OR IGNORE INTO sync_held (seq, vault_id, item, reason, held_at) "
-                             "VALUES (?, ?, ?, ?, ?)", [(h.seq, h.vault, h.item, h.reason, _now()) for h in held])
+            if gate is not None:
+                gate.raise_flags()
+            self._keep_aside(conn, held)
             for vault_id, (after, before) in backfill.items():
                 # A membership can arrive before its key: the vault is remembered either way.
                 conn.execute("INSERT INTO sync_vault (vault_id, kind, registered, backfill_after, backfill_before) "
@@ -345,6 +393,34 @@ class Replica:
         return ApplyResult(households=merged.households, shared=merged.shared,
                            records=merged.inserted + merged.updated, fields=merged.fields, held=len(held))
 
+    def _gate(self, conn, received: list, held: list) -> Gate:
+        clock = self.store.clock
+        own = self.state()
+        signers = {row[0]: Signer(row[1], row[2]) for row in conn.execute(
+            "SELECT device_id, login, role FROM sync_device")}
+        if own.get("device_id"):
+            signers[own["device_id"]] = Signer(own.get("login", ""), own.get("role", ""))
+        # The store's clock as this device knows it (its own, corrected by the offset measured at
+        # the start of this sync), plus the same allowance the store gives at push.
+        limit = self.rules.max_offset_ms
+        offset = max(-limit, min(limit, int(own.get("clock_offset_ms") or clock.offset_ms)))
+        bound = clock.wall_ms() + offset + self.rules.stamp_ahead_ms
+        return Gate(conn, shared_vaults=self.shared_vaults, signers=signers, bound_ms=bound,
+                    step_refusal=self.rules.step_refusal)
+
+    def _keep_aside(self, conn, held: list) -> None:
+        waiting = [h for h in held if h.reason in WAITING]
+        refused = [h for h in held if h.reason not in WAITING]
+        conn.executemany("INSERT OR IGNORE INTO sync_held (seq, vault_id, item, reason, held_at) "
+                         "VALUES (?, ?, ?, ?, ?)", [(h.seq, h.vault, h.item, h.reason, _now()) for h in waiting])
+        if refused:
+            logins = dict(conn.execute("SELECT device_id, login FROM sync_device"))
+            conn.executemany(
+                "INSERT OR REPLACE INTO sync_quarantine (seq, vault_id, item, author, login, reason, detail, "
+                "quarantined_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(h.seq, h.vault, h.item, h.author or "", logins.get(h.author, ""), h.reason.partition(":")[0],
+                  h.detail or h.reason.partition(":")[2].strip(), _now()) for h in refused])
+
     @staticmethod
     def _one_by_one(conn, received: list, held: list, index) -> merge.MergeResult:
         merged = merge.MergeResult()
@@ -357,11 +433,43 @@ class Replica:
                 conn.execute("ROLLBACK TO envelope")
                 del index[mark:]
                 held.append(HeldRow(item.seq, item.vault, msgpack.packb(item.raw, use_bin_type=True),
-                                    f"format: {exc}"))
+                                    "format", item.author, str(exc)))
             finally:
                 conn.execute("RELEASE envelope")
         return merged
 
+    # -- quarantine ----------------------------------------------------------------------
+
+    def quarantined(self) -> list[Quarantined]:
+        return [Quarantined(*row) for row in self.conn.execute(
+            "SELECT seq, vault_id, author, login, reason, detail, quarantined_at FROM sync_quarantine ORDER BY seq")]
+
+    def release(self, seqs: list[int]) -> int:
+        """Send quarantined envelopes through the gate again at the next opening (`held`):
+        admitted, they merge; refused again, they come back here."""
+        with self.store.write() as records:
+            conn = records.conn
+            moved = 0
+            for seq in seqs:
+                row = conn.execute("SELECT seq, vault_id, item FROM sync_quarantine WHERE seq = ?", (seq,)).fetchone()
+                if row is None:
+                    continue
+                conn.execute("INSERT OR REPLACE INTO sync_held (seq, vault_id, item, reason, held_at) "
+                             "VALUES (?, ?, ?, 'released', ?)", (*row, _now()))
+                conn.execute("DELETE FROM sync_quarantine WHERE seq = ?", (seq,))
+                moved += 1
+        return moved
+
+    def drop(self, seqs: list[int]) -> int:
+        with self.store.write() as records:
+            return sum(records.conn.execute("DELETE FROM sync_quarantine WHERE seq = ?", (seq,)).rowcount
+                       for seq in seqs)
+
     def held(self) -> list[HeldRow]:
         return [HeldRow(r[0], r[1], bytes(r[2]), r[3]) for r in self.conn.execute(
             "SELECT seq, vault_id, item, reason FROM sync_held ORDER BY seq")]
+
+    def quarantine_count(self) -> dict[str, int]:
+        """How many envelopes are set aside, by the login (or device) that sent them."""
+        return {row[0]: row[1] for row in self.conn.execute(
+            "SELECT CASE WHEN login <> '' THEN login ELSE author END, count(*) FROM sync_quarantine GROUP BY 1")}

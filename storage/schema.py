@@ -34,6 +34,10 @@ class Entity:
     name_fields: tuple[str, ...] = ()
     # Fields holding a list or object, stored as JSON text.
     json_fields: tuple[str, ...] = ()
+    # The kind of vault a record lives in: its household's, or one of the shared vaults.
+    vault_kind: str = "household"
+    # Fields naming who wrote the record (a staff id): the gate holds them to the signer's account.
+    author_fields: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -58,21 +62,24 @@ def _append(name: str, fields: str, **kw) -> Entity:
 ENTITIES: dict[str, Entity] = {
     e.name: e
     for e in (
-        _register("station", "name area sort_order", added="active", household_key=None, text_fields=("name",)),
+        _register("station", "name area sort_order", added="active", household_key=None, text_fields=("name",),
+                  vault_kind="directory"),
         _register(
             "staff",
             "name kana station_id agency_id role login active",
             household_key=None,
             text_fields=("name", "kana"),
             name_fields=("name", "kana"),
+            vault_kind="directory",
         ),
         _register("agency", "name kind phone address memo", added="area station_id contact_person active", household_key=None,
-                  text_fields=("name", "memo", "contact_person")),
+                  text_fields=("name", "memo", "contact_person"), vault_kind="directory"),
         _register(
             "resource",
             "name kind area address contact description station_id active",
             household_key=None,
             text_fields=("name", "description"),
+            vault_kind="resources",
         ),
         _register(
             "household",
@@ -107,6 +114,7 @@ ENTITIES: dict[str, Entity] = {
             "name rule members recurrence sort_order active memo",
             maps=("members",),
             household_key=None,
+            vault_kind="meetings",
             text_fields=("name",),
         ),
         _register(
@@ -117,6 +125,7 @@ ENTITIES: dict[str, Entity] = {
             household_key=None,
             text_fields=("title", "memo"),
             json_fields=("parts",),
+            vault_kind="meetings",
         ),
         _register(
             "meeting_decision",
@@ -142,6 +151,7 @@ ENTITIES: dict[str, Entity] = {
             "memo amends",
             text_fields=("memo",),
             json_fields=("scope",),
+            author_fields=("recorded_by",),
         ),
         _append(
             "contact",
@@ -149,12 +159,15 @@ ENTITIES: dict[str, Entity] = {
             "staff_id amends",
             text_fields=("summary", "body", "next_action"),
             json_fields=("present",),
+            author_fields=("staff_id",),
         ),
-        _append("note", "household_id case_id at text staff_id amends", text_fields=("text",)),
+        _append("note", "household_id case_id at text staff_id amends", text_fields=("text",),
+                author_fields=("staff_id",)),
         _append(
             "case_event",
             "household_id case_id at action from_stage to_stage reason decision_id staff_id",
             text_fields=("reason",),
+            author_fields=("staff_id",),
         ),
     )
 }

@@ -43,6 +43,13 @@ MAX_KEYS_PER_REQUEST = 2000
 MAX_BACKFILL_VAULTS = 500
 MAX_REGISTER_VAULTS = 500
 MAX_JSON_BYTES = 1024 * 1024
+# How far ahead of the store's clock the latest stamp of an envelope may be (its `ms`): the
+# store refuses a push beyond it, and every device refuses an envelope beyond its own
+# store-corrected clock plus this. Laptops stamp with their clock corrected by the store's time
+# at each sync, but a clock can run days ahead between two syncs (or before the first): a week
+# is the most a device corrects its clock by, and the most anyone can drag the others' clocks
+# (a stamp of 2^64 - 1 no longer can).
+MAX_STAMP_AHEAD_MS = 7 * 24 * 3600 * 1000
 
 MSGPACK = "application/msgpack"
 
@@ -60,6 +67,7 @@ E_CODE_EXPIRED = "code_expired"  # (403)
 E_RATE_LIMITED = "rate_limited"  # (429)
 E_BAD_SIGNATURE = "bad_signature"  # a signature does not verify (400)
 E_PROTOCOL_OLD = "protocol_old"  # the device speaks an older protocol version: it must be updated (426)
+E_STAMP_AHEAD = "stamp_ahead"  # an envelope's latest stamp is beyond the store's clock bound (400)
 
 # A revoked device's sealed file of what it had not sent (docs/sync-protocol.md, "Unsent file").
 UNSENT_MAGIC = b"YORISOI-UNSENT\x00\x01"
@@ -108,17 +116,19 @@ def key_copy_context(vault_id: str, key_version: int, sender: str, recipient: st
     return _join("yorisoi/vault-key-copy/v1", vault_id, key_version, sender, recipient)
 
 
-def envelope_statement(vault_id: str, envelope_id: str, key_version: int, device_id: str,
+def envelope_statement(vault_id: str, envelope_id: str, key_version: int, device_id: str, stamp_ms: int,
                        nonce: bytes, body: bytes) -> bytes:
-    """Signed by the device that sealed an envelope."""
-    return _join("yorisoi/envelope/v1", vault_id, envelope_id, key_version, device_id) + hashlib.sha256(
+    """Signed by the device that sealed an envelope. ``stamp_ms`` is the physical time of the
+    latest stamp inside, in clear so the blind store can bound it (every receiver checks that
+    no stamp inside is later)."""
+    return _join("yorisoi/envelope/v2", vault_id, envelope_id, key_version, device_id, stamp_ms) + hashlib.sha256(
         nonce + body).digest()
 
 
-def envelope_aad(vault_id: str, envelope_id: str, key_version: int, device_id: str) -> bytes:
+def envelope_aad(vault_id: str, envelope_id: str, key_version: int, device_id: str, stamp_ms: int) -> bytes:
     """Associated data of an envelope's AES-GCM: moving it to another vault, id, key version or
-    author breaks the tag."""
-    return _join("yorisoi/envelope-aad/v1", vault_id, envelope_id, key_version, device_id)
+    author, or changing its declared latest stamp, breaks the tag."""
+    return _join("yorisoi/envelope-aad/v2", vault_id, envelope_id, key_version, device_id, stamp_ms)
 
 
 def fingerprint(box_public: bytes, sign_public: bytes) -> str:
@@ -243,11 +253,12 @@ def log_link(previous: bytes, seq: int, entry: bytes) -> bytes:
     return hashlib.sha256(b"yorisoi/log-chain/v1\x00" + previous + seq.to_bytes(8, "big") + entry).digest()
 
 
-def envelope_entry(vault_id: str, envelope_id: str, key_version: int, device_id: str, nonce: bytes,
+def envelope_entry(vault_id: str, envelope_id: str, key_version: int, device_id: str, stamp_ms: int, nonce: bytes,
                    body: bytes) -> bytes:
     """An envelope's entry in the chain: the digest of what its author signed, which the author
     can compute too."""
-    return hashlib.sha256(envelope_statement(vault_id, envelope_id, key_version, device_id, nonce, body)).digest()
+    return hashlib.sha256(envelope_statement(vault_id, envelope_id, key_version, device_id, stamp_ms, nonce,
+                                             body)).digest()
 
 
 def grant_entry(vault_id: str, account_id: str, count: int) -> bytes:

@@ -87,6 +87,7 @@ class Memory:
 
 def check_own(prev: bytes, seq: int, chain: bytes, env: dict, device_id: str) -> None:
     """The store's chain at an envelope this device pushed links that very envelope."""
-    entry = protocol.envelope_entry(env["vault"], env["id"], env["kv"], device_id, env["nonce"], env["body"])
+    entry = protocol.envelope_entry(env["vault"], env["id"], env["kv"], device_id, env["ms"], env["nonce"],
+                                    env["body"])
     if protocol.log_link(prev, seq, entry) != chain:
         raise IntegrityFailure("log chain")

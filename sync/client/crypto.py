@@ -143,27 +143,32 @@ class Envelope:
     id: str
     kv: int
     device: str
+    ms: int  # the physical time of the latest stamp inside (protocol.envelope_statement)
     nonce: bytes
     body: bytes
     sig: bytes
 
     def wire(self) -> dict:
-        return {"vault": self.vault, "id": self.id, "kv": self.kv, "nonce": self.nonce, "body": self.body,
-                "sig": self.sig}
+        return {"vault": self.vault, "id": self.id, "kv": self.kv, "ms": self.ms, "nonce": self.nonce,
+                "body": self.body, "sig": self.sig}
+
+    def statement(self) -> bytes:
+        return protocol.envelope_statement(self.vault, self.id, self.kv, self.device, self.ms, self.nonce, self.body)
 
 
 def seal(plaintext: bytes, vault_key: bytes, vault_id: str, envelope_id: str, key_version: int,
-         device_id: str, signer: KeyPair) -> Envelope:
+         device_id: str, signer: KeyPair, stamp_ms: int = 0) -> Envelope:
     nonce = os.urandom(12)
-    aad = protocol.envelope_aad(vault_id, envelope_id, key_version, device_id)
+    aad = protocol.envelope_aad(vault_id, envelope_id, key_version, device_id, stamp_ms)
     body = AESGCM(vault_key).encrypt(nonce, plaintext, aad)
-    sig = signer.sign(protocol.envelope_statement(vault_id, envelope_id, key_version, device_id, nonce, body))
-    return Envelope(vault_id, envelope_id, key_version, device_id, nonce, body, sig)
+    sig = signer.sign(protocol.envelope_statement(vault_id, envelope_id, key_version, device_id, stamp_ms, nonce,
+                                                  body))
+    return Envelope(vault_id, envelope_id, key_version, device_id, stamp_ms, nonce, body, sig)
 
 
 def open_envelope(env: Envelope, vault_key: bytes) -> bytes:
     """The plaintext, or IntegrityFailure when the key, the place or the bytes are wrong."""
-    aad = protocol.envelope_aad(env.vault, env.id, env.kv, env.device)
+    aad = protocol.envelope_aad(env.vault, env.id, env.kv, env.device, env.ms)
     try:
         return AESGCM(vault_key).decrypt(env.nonce, env.body, aad)
     except (InvalidTag, ValueError):

@@ -76,6 +76,10 @@ class Keyring:
         keys and has not signed its revocation (a store listing it as approved changes nothing)."""
         return device_id in self.trusted and device_id not in self.revoked
 
+    def load_directory(self) -> None:
+        """The devices as verified at the last sync, without asking the store (offline work)."""
+        self.trusted = {d["id"]: d for d in self.local.devices().values() if d["verified"]}
+
     def sign_key_of(self, device_id: str) -> bytes | None:
         if device_id == self.identity.device_id:
             return self.identity.keys.sign_public

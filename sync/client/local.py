@@ -31,16 +31,23 @@ class Received:
     author: str  # the device id (on the central store) that sealed it
     ops: list
     raw: dict | None = None  # the wire item as received, kept if the ops cannot be applied
+    stamp_ms: int = 0  # the latest stamp inside, as its author declared and signed it
 
 
 @dataclass(frozen=True)
 class Held:
-    """An envelope kept aside as received (msgpack of the wire item), with why."""
+    """An envelope kept aside as received (msgpack of the wire item), with why: ``key`` and
+    ``author`` wait for something still to come (the vault key, the author's device entry) and
+    are tried at every sync; the others are refusals (``format``, ``oversize``, ``signature``,
+    ``integrity``, and the gate's ``stamp``, ``foreign``, ``forged_author``), quarantined until
+    the office releases or drops them."""
 
     seq: int
     vault: str
     item: bytes
     reason: str
+    author: str = ""  # the device that sealed it
+    detail: str = ""
 
 
 class Applied(Protocol):
@@ -55,6 +62,7 @@ class PendingBatch(Protocol):
     vault_id: str
     ops: list
     change_seqs: list[int]
+    stamp_ms: int
 
 
 class Local(Protocol):

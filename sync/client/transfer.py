@@ -34,8 +34,9 @@ def envelope_id() -> str:
 
 
 def _held(item: dict, reason: str) -> Held:
-    """An envelope kept as received (to try again later), with why."""
-    return Held(int(item["seq"]), str(item["vault"]), msgpack.packb(item, use_bin_type=True), reason)
+    """An envelope kept as received (to try again later, or quarantined), with why."""
+    return Held(int(item["seq"]), str(item["vault"]), msgpack.packb(item, use_bin_type=True), reason,
+                str(item.get("device", ""))[:64])
 
 
 class Transfer:
@@ -67,7 +68,7 @@ class Transfer:
                 continue
             plaintext = codec.encode(batch.ops)
             sealed = crypto.seal(plaintext, key, batch.vault_id, envelope_id(), version, self.identity.device_id,
-                                 self.identity.keys).wire()
+                                 self.identity.keys, batch.stamp_ms).wire()
             self.local.stage(sealed, batch.change_seqs)
             self.report.pushed_changes += len(batch.change_seqs)
             waiting.append(sealed)
@@ -105,24 +106,27 @@ class Transfer:
     def open(self, item: dict) -> Received | Held:
         seq, vault = int(item["seq"]), str(item["vault"])
         try:
-            env = crypto.Envelope(vault, str(item["id"]), int(item["kv"]), str(item["device"]), bytes(item["nonce"]),
-                                  bytes(item["body"]), bytes(item["sig"]))
+            env = crypto.Envelope(vault, str(item["id"]), int(item["kv"]), str(item["device"]), int(item["ms"]),
+                                  bytes(item["nonce"]), bytes(item["body"]), bytes(item["sig"]))
         except (KeyError, TypeError, ValueError):
             raise ProtocolError("malformed log item") from None
         key = self._key(vault, env.kv)
         if key is None:
-            return _held(item, "key")
+            return _held(item, "key")  # waits: the key may come at a later sync
         signer = self.keyring.sign_key_of(env.device)
-        statement = protocol.envelope_statement(vault, env.id, env.kv, env.device, env.nonce, env.body)
-        if signer is None or not crypto.verify(signer, env.sig, statement):
-            return _held(item, "author")
+        if signer is None:
+            return _held(item, "author")  # waits: the author's device entry may come later
+        if not crypto.verify(signer, env.sig, env.statement()):
+            return _held(item, "signature")
         try:
             ops = codec.decode(crypto.open_envelope(env, key))
         except IntegrityFailure:
             return _held(item, "integrity")
+        except codec.Oversize:
+            return _held(item, "oversize")
         except ProtocolError:
             return _held(item, "format")
-        return Received(seq, vault, env.device, ops, item)
+        return Received(seq, vault, env.device, ops, item, env.ms)
 
     def _opened(self, items: list[dict]) -> tuple[list[Received], list[Held]]:
         received, held = [], []

@@ -22,7 +22,7 @@ from sync import protocol as p
 
 from . import access, db, signatures
 from .auth import Caller
-from .errors import bad_request, conflict
+from .errors import ApiError, bad_request, conflict
 from .ids import now_ms
 from .models import BackfillVault, Envelope
 from .schema import log, log_head, vault_member
@@ -79,14 +79,18 @@ def push(engine: Engine, caller: Caller, envelopes: Sequence[Envelope]) -> dict:
     stored, the chain before and at each, and the log's head. Signatures are checked before the
     transaction, to keep the lock short."""
     digests = []
+    now = now_ms()
     for env in envelopes:
-        statement = p.envelope_statement(env.vault, env.id, env.kv, caller.device_id, env.nonce, env.body)
+        statement = p.envelope_statement(env.vault, env.id, env.kv, caller.device_id, env.ms, env.nonce, env.body)
         signatures.require(caller.sign_public, env.sig, statement, f"envelope {env.id}")
         digests.append(hashlib.sha256(statement).digest())
+        if env.ms > now + p.MAX_STAMP_AHEAD_MS:
+            # A stamp far ahead would drag every receiver's clock with it: refused before it is kept.
+            raise ApiError(400, p.E_STAMP_AHEAD, f"envelope {env.id}: its latest stamp is {env.ms - now} ms ahead of "
+                                                 f"the store's clock (at most {p.MAX_STAMP_AHEAD_MS})")
     if not envelopes:
         with db.read(engine) as conn:
             return {"seqs": [], "duplicates": 0, "prevs": [], "chains": [], "log": head_json(conn)}
-    now = now_ms()
     with db.write(engine) as conn:
         vaults = access.member_vaults(conn, caller, [env.vault for env in envelopes])
         for env in envelopes:
@@ -130,7 +134,7 @@ def _stored(conn: Connection, envelopes: Sequence[Envelope]) -> dict[tuple[str, 
 def _env_row(env: Envelope, digest: bytes, device_id: str, now: int) -> dict:
     return {"vault_id": env.vault, "kind": "env", "env_id": env.id, "kv": env.kv,
             "device_id": device_id, "nonce": env.nonce, "body": env.body, "sig": env.sig, "digest": digest,
-            "size": len(env.body), "account_id": None, "count": None, "created_ms": now}
+            "size": len(env.body), "stamp_ms": env.ms, "account_id": None, "count": None, "created_ms": now}
 
 
 def pull(engine: Engine, caller: Caller, after: int, limit: int) -> dict:
@@ -205,7 +209,7 @@ def _item(row) -> dict:
     if row.kind == "grant":
         return {"seq": row.seq, "kind": "grant", "vault": row.vault_id, "count": row.count}
     return {"seq": row.seq, "kind": "env", "vault": row.vault_id, "id": row.env_id, "kv": row.kv,
-            "device": row.device_id, "nonce": row.nonce, "body": row.body, "sig": row.sig}
+            "ms": row.stamp_ms or 0, "device": row.device_id, "nonce": row.nonce, "body": row.body, "sig": row.sig}
 
 
 def count_envelopes(conn: Connection, vault_id: str) -> int:

@@ -130,6 +130,7 @@ class Envelope(Strict):
     vault: Id
     id: Id
     kv: KeyVersion
+    ms: Seq  # the physical time of the latest stamp inside (signed); bounded by the store's clock
     nonce: Annotated[bytes, Field(min_length=12, max_length=12)]
     body: Annotated[bytes, Field(max_length=p.MAX_ENVELOPE_BYTES)]
     sig: Annotated[bytes, Field(min_length=64, max_length=64)]

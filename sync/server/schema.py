@@ -161,6 +161,8 @@ log = Table(
     # SHA-256 of the envelope's signed statement: what "the same content" means for a retry.
     Column("digest", LargeBinary, nullable=True),
     Column("size", Integer, nullable=False),  # bytes of body, to cut answers without loading them
+    # env: the physical ms of the latest stamp inside, as signed by its author (bounded at push).
+    Column("stamp_ms", Ms, nullable=True),
     Column("account_id", Id, nullable=True),  # grant: who joined
     Column("count", BigInteger, nullable=True),  # grant: envelopes the vault held before it
     Column("created_ms", Ms, nullable=False),

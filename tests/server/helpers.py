@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 
 import msgpack
@@ -92,11 +93,13 @@ class Device:
         return self.post("/v2/keys", json={"keys": [item]})
 
     # --- the log -------------------------------------------------------------------
-    def envelope(self, vault_id: str, kv: int = 1, env_id: str | None = None, body: bytes | None = None) -> dict:
+    def envelope(self, vault_id: str, kv: int = 1, env_id: str | None = None, body: bytes | None = None,
+                 ms: int | None = None) -> dict:
         env_id = env_id or new_id()
         nonce, body = os.urandom(12), body if body is not None else os.urandom(64)
-        sig = self.sign.sign(p.envelope_statement(vault_id, env_id, kv, self.id, nonce, body))
-        return {"vault": vault_id, "id": env_id, "kv": kv, "nonce": nonce, "body": body, "sig": sig}
+        ms = int(time.time() * 1000) if ms is None else ms
+        sig = self.sign.sign(p.envelope_statement(vault_id, env_id, kv, self.id, ms, nonce, body))
+        return {"vault": vault_id, "id": env_id, "kv": kv, "ms": ms, "nonce": nonce, "body": body, "sig": sig}
 
     def push(self, envelopes: list[dict]):
         return self.push_raw(msgpack.packb({"envelopes": envelopes}, use_bin_type=True))

@@ -32,7 +32,7 @@ def packed(obj) -> bytes:
 
 
 def env(**changes) -> dict:
-    base = {"vault": "a" * 30, "id": "b" * 30, "kv": 1, "nonce": bytes(12), "body": b"x", "sig": bytes(64)}
+    base = {"vault": "a" * 30, "id": "b" * 30, "kv": 1, "ms": 0, "nonce": bytes(12), "body": b"x", "sig": bytes(64)}
     return {**base, **changes}
 
 

@@ -26,7 +26,7 @@ def test_the_chain_links_every_entry_and_the_author_can_check_its_own(engine, or
     sent = [worker.envelope(household) for _ in range(3)]
     body = worker.push(sent).json()
     for env, seq, prev, chain in zip(sent, body["seqs"], body["prevs"], body["chains"], strict=True):
-        entry = p.envelope_entry(household, env["id"], env["kv"], worker.id, env["nonce"], env["body"])
+        entry = p.envelope_entry(household, env["id"], env["kv"], worker.id, env["ms"], env["nonce"], env["body"])
         assert unb64(chain) == p.log_link(unb64(prev), seq, entry)
     assert body["log"]["head"] == body["seqs"][-1] and body["log"]["chain"] == body["chains"][-1]
     again = worker.push(sent[:1]).json()  # a resend answers the same link

@@ -203,13 +203,19 @@ def _case(session, home_id: str, stage: str) -> str:
                         vault_id=session.households.get(home_id).vault_id)
 
 
+# The step that leads to each stage, as the lifecycle records it (the gate re-judges a worker's).
+_STEPS = {"replanning": ("start_replan", None), "closed": ("close", "decisionofthemeeting")}
+
+
 def _move(session, home_id: str, case_id: str, from_stage: str, to_stage: str) -> None:
     today = dt.date.today().isoformat()
     vault = session.households.get(home_id).vault_id
+    action, decision = _STEPS[to_stage]
     with session.store.write() as r:
         r.update("case", case_id, {"stage": to_stage, **({"ended_on": today} if to_stage == "closed" else {})})
         r.append("case_event", {"household_id": home_id, "case_id": case_id, "at": f"{today}T10:00:00+09:00",
-                                "action": to_stage, "from_stage": from_stage, "to_stage": to_stage}, vault_id=vault)
+                                "action": action, "from_stage": from_stage, "to_stage": to_stage,
+                                "decision_id": decision}, vault_id=vault)
 
 
 def _shared_case(central):
