@@ -13,7 +13,7 @@ import json
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from app import lifecycle, sync_checks
 from app import revocation as last_contact
@@ -51,6 +51,7 @@ class SyncStatus:
     sheet_missing: bool = False  # this device holds the organisation's keys and no sheet was made
     store_rollback: str | None = None  # the last time the store was found to have gone back, in words
     store_rollback_recent: bool = False  # … within the last fortnight: the window says so
+    quarantined: dict[str, int] = field(default_factory=dict)  # envelopes set aside, by sender
 
 
 def failure_kind(exc: BaseException) -> str:
@@ -255,7 +256,8 @@ class SyncService(Service):
             last_result=state.get("last_result", ""), open_flags=flags.count_open(conn),
             sheet_missing=bool(state.get("org_sign_private")) and not state.get("recovery_sheet_ms"),
             store_rollback=rollback_words(state.get("store_rollback")),
-            store_rollback_recent=_recent(state.get("store_rollback")))
+            store_rollback_recent=_recent(state.get("store_rollback")),
+            quarantined=self.replica().quarantine_count())
 
     # -- the office ----------------------------------------------------------------------
 

@@ -237,3 +237,28 @@ def test_the_office_releases_or_drops_what_was_quarantined(city):
     with pytest.raises(Exception) as refused:
         sato.sync.quarantined()
     assert "事務局" in str(getattr(refused.value, "message", refused.value))
+
+
+def test_the_office_sees_and_settles_the_quarantine_from_the_command_line(city):
+    from tests.conftest import PASSPHRASE
+    from tests.ui.cli_helpers import assert_no_traceback, yorisoi
+
+    office, sato = city.office, city.sato
+    directory = sato.sync.replica().shared_vaults["directory"]
+    _push(sato, _seal(sato, directory, plaintext=zstandard.ZstdCompressor(level=19).compress(bytes(100 << 20))))
+    office.sync.run()
+    [kept] = office.sync.quarantined()
+    folder = str(office.folder)
+    status = yorisoi("sync-status", "--profile", folder, passphrase=PASSPHRASE)
+    assert "取り分けた束: 1 件（sato 1件）" in status.out, status.out
+    listed = yorisoi("quarantine", "--profile", folder, passphrase=PASSPHRASE)
+    assert listed.code == 0 and f"{kept.seq}  sato の端末" in listed.out and "大きすぎる" in listed.out, listed.out
+    again = yorisoi("quarantine", "release", "--profile", folder, str(kept.seq), passphrase=PASSPHRASE)
+    assert again.code == 1 and "取り分けたまま" in again.out, again.out
+    dropped = yorisoi("quarantine", "drop", "--profile", folder, str(kept.seq), passphrase=PASSPHRASE)
+    assert dropped.code == 0 and "捨てました: 1 件" in dropped.out
+    worker = yorisoi("quarantine", "--profile", str(sato.folder), passphrase=PASSPHRASE)
+    assert worker.code != 0 and "事務局" in worker.err + worker.out
+    for result in (status, listed, again, dropped, worker):
+        assert_no_traceback(result)
+    assert office.sync.quarantined() == []

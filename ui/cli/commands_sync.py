@@ -1,4 +1,5 @@
-"""enrol, sync, devices (approve, revoke), import-unsent, assign: this laptop and the central store."""
+"""enrol, sync, devices (approve, revoke), quarantine, import-unsent, assign: this laptop and the
+central store."""
 
 from __future__ import annotations
 
@@ -171,6 +172,50 @@ def revoke(args) -> int:
     return 0
 
 
+REASONS = {
+    "format": "この版では読めない形式",
+    "oversize": "展開すると大きすぎる（上限を超える）",
+    "signature": "送った端末の署名が合わない",
+    "integrity": "暗号の検証に失敗（改ざんの可能性）",
+    "stamp": "変更時刻の形式が不正か、中央ストアの時刻より先すぎる",
+    "foreign": "この束の世帯・共有の範囲の外の記録に触れている",
+    "forged_author": "記録者を別の利用者と偽っている",
+}
+
+
+def quarantine_list(args) -> int:
+    with opened(args) as session:
+        kept = session.sync.quarantined()
+    if not kept:
+        say("取り分けた記録の束はありません。")
+        return 0
+    say(f"受信時の検査で取り分けた記録の束: {len(kept)} 件（反映していません）")
+    for q in kept:
+        who = f"{q.login} の端末 {q.author}" if q.login else f"端末 {q.author or '不明'}"
+        say(f"  {q.seq}  {who}  {REASONS.get(q.reason, q.reason)}  {q.at}")
+        if q.detail:
+            say(f"      {q.detail}")
+    say("  もう一度検査する: yorisoi quarantine release 番号 / 捨てる: yorisoi quarantine drop 番号")
+    return 0
+
+
+def quarantine_release(args) -> int:
+    with opened(args) as session:
+        moved = session.sync.release(args.seqs)
+        left = {q.seq for q in session.sync.quarantined()}
+    again = [seq for seq in args.seqs if seq in left]
+    say(f"もう一度検査しました: {moved} 件。" + (f"通らずに取り分けたままの束: {', '.join(map(str, again))}"
+                                              if again else "すべて反映しました。"))
+    return 1 if again else 0
+
+
+def quarantine_drop(args) -> int:
+    with opened(args) as session:
+        dropped = session.sync.drop(args.seqs)
+    say(f"捨てました: {dropped} 件（反映していません）。")
+    return 0
+
+
 def import_unsent(args) -> int:
     with opened(args) as session:
         done = session.sync.import_unsent(args.file)
@@ -213,11 +258,18 @@ def status(args) -> int:
     last = dt.datetime.fromtimestamp(s.last_sync_ms / 1000).strftime("%Y-%m-%d %H:%M") if s.last_sync_ms else "まだ"
     say(f"中央ストア: {s.server}（利用者 {s.login}、{_role(s.role)}、端末は{_status(s.device_status)}）")
     say(f"  送信待ちの変更: {s.pending_changes} 件、最後の同期: {last}、確認が必要な事項: {s.open_flags} 件")
+    if s.quarantined:
+        say(f"  {quarantine_line(s.quarantined)}")
     if s.sheet_missing:
         say(f"  {SHEET_REMINDER}")
     if s.store_rollback:
         say(f"  ⚠ {s.store_rollback}")
     return 0
+
+
+def quarantine_line(by_sender: dict[str, int]) -> str:
+    who = "、".join(f"{login} {n}件" for login, n in sorted(by_sender.items()))
+    return f"受信時の検査で取り分けた束: {sum(by_sender.values())} 件（{who}）。事務局が yorisoi quarantine で確認します。"
 
 
 def _role(role: str) -> str:

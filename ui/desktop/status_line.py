@@ -1,5 +1,6 @@
 """The always-visible status line: online or offline, changes waiting to be sent, last sync,
-what needs a look after a merge, and a progress bar while a long pull runs."""
+what needs a look after a merge, envelopes the gate set aside (how many, from whom), and a
+progress bar while a long pull runs."""
 
 from __future__ import annotations
 
@@ -28,13 +29,16 @@ class StatusLine:
         self.pending.setAccessibleName(tr("未送信の変更"))
         self.flags = QLabel()
         self.flags.setAccessibleName(tr("確認が必要な事項"))
+        self.quarantine = QLabel()
+        self.quarantine.setAccessibleName(tr("取り分けた受信"))
         self.last_sync = QLabel()
         self.last_sync.setAccessibleName(tr("最終同期"))
         self.store_back = QLabel()
         self.store_back.setAccessibleName(tr("中央ストアの巻き戻り"))
         self.sheet = QLabel()
         self.sheet.setAccessibleName(tr("回復シート"))
-        for widget in (self.connection, self.progress, self.pending, self.flags, self.store_back, self.sheet,
+        for widget in (self.connection, self.progress, self.pending, self.flags, self.quarantine, self.store_back,
+                       self.sheet,
                        self.last_sync):
             bar.addPermanentWidget(widget)
         self._state = "idle"
@@ -73,6 +77,12 @@ class StatusLine:
         self.pending.setVisible(status.enrolled)
         self.flags.setText(tr("要確認: {n}件").format(n=status.open_flags) if status.open_flags else "")
         self.flags.setVisible(bool(status.open_flags))
+        kept = status.quarantined
+        senders = "、".join(f"{who} {n}件" for who, n in sorted(kept.items()))
+        self.quarantine.setText(tr("取り分け: {n}件（{who}）").format(n=sum(kept.values()), who=senders) if kept else "")
+        self.quarantine.setToolTip(tr("受信時の検査を通らなかった記録の束です。反映していません。"
+                                      "事務局が yorisoi quarantine で確認します。") if kept else "")
+        self.quarantine.setVisible(bool(kept))
         self.last_sync.setText(tr("最終同期: {t}").format(t=_when(status.last_sync_ms) or tr("なし")))
         # A store that went back lost changes for a while: said until a fortnight has passed,
         # with the whole story in the tooltip.
@@ -108,7 +118,7 @@ class StatusLine:
         """What the line shows, for tests and the screenshot review."""
         return {"connection": self.connection.text(), "pending": self.session.sync.status().pending_changes,
                 "last_sync": self.last_sync.text(), "flags": self.flags.text(), "store_back": self.store_back.text(),
-                "sheet": self.sheet.text()}
+                "sheet": self.sheet.text(), "quarantine": self.quarantine.text()}
 
 
 def _when(ms: int | None) -> str | None:
