@@ -187,3 +187,24 @@ def test_the_office_revokes_a_device_from_the_window_and_the_laptop_says_why(qtb
     qtbot.waitUntil(lambda: w.message.text.text().startswith("取り込みました"), timeout=10000)
     assert "停止の前に書いた記録。" in [n.text for n in office.contacts.notes(home.id)]
     _close(qtbot, w)
+
+
+def test_the_status_line_says_how_many_envelopes_were_set_aside_and_from_whom(qtbot, central):
+    from tests.sync.test_gate import _push, _seal
+
+    office = central.office()
+    laptop = central.worker(office, "sato")
+    home = _home(office)
+    office.sync.assign(home.id, "sato")
+    laptop.sync.run()
+    directory = laptop.sync.replica().shared_vaults["directory"]
+    _push(laptop, _seal(laptop, directory, plaintext=b"not a zstd frame"))
+    w = _window(qtbot, office)
+    qtbot.waitUntil(lambda: not w.sync.running and w.status.connection.text() == "オンライン", timeout=15000)
+    settle(qtbot)
+    assert w.status.sync_status()["quarantine"] == "取り分け: 1件（sato 1件）"
+    assert "yorisoi quarantine" in w.status.quarantine.toolTip()
+    office.sync.drop([q.seq for q in office.sync.quarantined()])
+    w.status.refresh()
+    assert w.status.quarantine.text() == "" and not w.status.quarantine.isVisible()
+    _close(qtbot, w)
