@@ -22,7 +22,7 @@ from app.session import SHARED_VAULTS, Service
 from storage import flags
 from storage.replica import GateRules, Quarantined, Replica
 from sync import protocol
-from sync.client import certs, enrolment, revocation, ticket
+from sync.client import certs, enrolment, office, revocation, ticket
 from sync.client.engine import Report, SyncEngine
 from sync.client.errors import CertificateMismatch, DeviceRevoked
 from sync.client.identity import Identity
@@ -213,8 +213,8 @@ class SyncService(Service):
         with self.store.write() as records:
             sync_checks.check(records, report.households)
             self.session.audit(records, "sync.run", detail=f"{report.pushed_changes}/{report.pulled_envelopes}")
-        if report.households:
-            self.session.changed(set(report.households))
+        if report.households or report.purged:
+            self.session.changed(set(report.households) | set(report.purged))
         return report
 
     def _exchange(self, identity: Identity, progress) -> Report:
@@ -321,25 +321,89 @@ class SyncService(Service):
         return last_contact.stopped_before(self.replica().state())
 
     def assign(self, household_ids: str | list[str], login: str) -> int:
-        """Give a worker's account access to households' vaults (their whole history); returns
-        how many key copies went to their devices now (none when no device is approved yet:
-        they follow at a later sync)."""
+        """Give a worker's account access to households' vaults (their whole history) by a grant
+        signed with the organisation's key; returns how many key copies went to their devices
+        now (none when no device is approved yet: they follow at a later sync)."""
         identity = self.identity()
         self._office_only(identity)
         ids = [household_ids] if isinstance(household_ids, str) else list(household_ids)
         households = [self.session.households.get(hid) for hid in ids]
         login = login.strip().lower()
         self.run()  # the vaults must be registered (and pushed) before they can be shared
-        remote = self.remote(identity)
-        try:
-            for household in households:
-                remote.grant(household.vault_id, login)
-        finally:
-            remote.close()
+        self._change([(h.vault_id, login, "grant") for h in households], rotate=[])
         with self.store.write() as records:
             for household in households:
                 self.session.audit(records, "sync.assign", household_id=household.id, detail=login)
         return self.run().keys_supplied
+
+    def unassign(self, household_id: str, login: str) -> None:
+        """Remove a worker's account from a household's vault: a removal signed with the
+        organisation's key, then a new key version for the remaining members and the recovery
+        key. The worker's devices forget the household at their next sync."""
+        identity = self.identity()
+        self._office_only(identity)
+        household = self.session.households.get(household_id)
+        login = login.strip().lower()
+        self.run()
+        if household.vault_id not in office.member_vaults(self.replica(), login):
+            raise Refused(f"{login} さんはこの世帯の担当ではありません。")
+        self._change([(household.vault_id, login, "remove")], rotate=[household.vault_id])
+        with self.store.write() as records:
+            self.session.audit(records, "sync.unassign", household_id=household.id, detail=login)
+        self.run()
+
+    def households_of(self, login: str) -> list[str]:
+        """Ids of the households whose vault `login` belongs to (by the signed statements)."""
+        vaults = office.member_vaults(self.replica(), login.strip().lower())
+        if not vaults:
+            return []
+        conn = self.store.connection()
+        found = [r[0] for r in conn.execute("SELECT id, vault_id FROM household WHERE deleted = 0")
+                 if r[1] in vaults]
+        return sorted(found)
+
+    def transfer(self, from_login: str, to_login: str, household_ids: list[str] | None = None) -> list[str]:
+        """The staff transfer (人事異動) as one action: for each household, a grant to the new
+        worker, a removal of the former one, a new key version, and 「担当交代: 佐藤 → 田中」 on the
+        household's timeline. Without households: every household of the former worker.
+        Returns the ids of the households moved."""
+        identity = self.identity()
+        self._office_only(identity)
+        source, target = from_login.strip().lower(), to_login.strip().lower()
+        if source == target:
+            raise Refused("異動元と異動先が同じ利用者です。")
+        self.run()
+        theirs = set(self.households_of(source))
+        ids = sorted(theirs) if household_ids is None else [self.session.households.get(h).id for h in household_ids]
+        if not ids:
+            raise Refused(f"{source} さんが担当している世帯はありません。")
+        outside = [h for h in ids if h not in theirs]
+        if outside:
+            raise Refused(f"{source} さんはこの世帯の担当ではありません（{', '.join(outside)}）。")
+        households = [self.session.households.get(h) for h in ids]
+        changes = [(h.vault_id, target, "grant") for h in households] + \
+                  [(h.vault_id, source, "remove") for h in households]
+        self._change(changes, rotate=[h.vault_id for h in households])
+        line = f"担当交代: {self._name(source)} → {self._name(target)}"
+        for household in households:
+            self.session.contacts.add_note(household.id, line)
+        with self.store.write() as records:
+            for household in households:
+                self.session.audit(records, "sync.transfer", household_id=household.id, detail=f"{source}>{target}")
+        self.run()
+        return ids
+
+    def _name(self, login: str) -> str:
+        row = self.store.connection().execute(
+            "SELECT name FROM staff WHERE login = ? AND deleted = 0 ORDER BY id LIMIT 1", (login,)).fetchone()
+        return row[0] if row and row[0] else login
+
+    def _change(self, changes: list[tuple[str, str, str]], rotate: list[str]) -> None:
+        remote = self.remote()
+        try:
+            office.change_membership(self.replica(), remote, changes, rotate)
+        finally:
+            remote.close()
 
     @staticmethod
     def _office_only(identity: Identity) -> None:

@@ -48,6 +48,12 @@ TLS connection per sync run).
                       wire_ratio is the larger of the two. A round trip moves each change twice
                       (up, then down): wire_ratio_round_trip is both runs' bytes / the raw size.
                       wire_ratio_initial: the initial pull's sync run against all records.
+* rotation_s          a household of 1,000 records (the household and 999 notes) with four
+                      workers as members, each with a device that holds all of it: the office
+                      removes the fourth (a signed removal and a new key version for the
+                      remaining members and the recovery key: `yorisoi unassign`, its syncs
+                      included), then the three remaining members sync (each receives the new
+                      key version); wall time of the whole.
 
 Beside the figures: where the time went (`*_breakdown`: in requests, in Replica.apply, elsewhere
 in the engine, after it in the app), requests, bytes and time by endpoint, the commit measured and
@@ -102,6 +108,7 @@ TARGETS = {
     "roundtrip_p50_ms": {"max": 150},
     "wire_ratio": {"max": 0.5},
     "wire_ratio_initial": {"max": 0.5},
+    "rotation_s": {"max": 2},
 }
 _STARTED = time.perf_counter()
 LOAD_AT_START = os.getloadavg()[0]
@@ -527,6 +534,41 @@ def round_trips(a, b, households: list[Household], rounds: int, seed: int, profi
 # -- merge ---------------------------------------------------------------------------------
 
 
+def rotation(server: Server, folder: Path, office) -> dict:
+    """rotation_s (see the module's docstring); the removed worker's device purges afterwards."""
+    station = office.directory.add_station("回転ステーション")
+    home = office.households.create("鍵更新家", "みその市本町1-1", station.id)
+    with office.store.write() as r:
+        for i in range(999):
+            r.append("note", {"household_id": home.id, "at": f"2025-05-{1 + i % 28:02d}T09:00:00+09:00",
+                              "text": f"{i}件目の記録。訪問して体調と生活の様子を確かめた。"}, vault_id=home.vault_id)
+    logins = [f"rot{n}" for n in range(4)]
+    members = []
+    for login in logins:
+        server._cli("admin", "--data", server.data, "add-user", login)
+        device = new_device(folder / login, f"{login} さん")
+        done = device.sync.enrol(server.url, server.code("enrol-code", login), device_name=f"{login}-PC")
+        office.sync.approve(done.fingerprint)
+        members.append(device)
+    for login in logins:
+        office.sync.assign(home.id, login)
+    for device in members:
+        device.sync.run()
+    if any(len(d.contacts.notes(home.id)) != 999 for d in members):
+        raise SystemExit("rotation: a member did not receive the whole household")
+    started = time.perf_counter()
+    office.sync.unassign(home.id, logins[-1])
+    rotated_s = time.perf_counter() - started
+    for device in members[:-1]:
+        device.sync.run()
+    total_s = time.perf_counter() - started
+    members[-1].sync.run()
+    purged = not members[-1].households.rows() or home.id not in {h.id for h in members[-1].households.rows()}
+    for device in members:
+        device.close()
+    return {"rotation_s": total_s, "rotation_office_s": rotated_s, "rotation_removed_purged": purged}
+
+
 def idle(session) -> None:
     """Hand back the page cache of every connection of a device that has nothing to do now."""
     for conn in list(session.store._connections.values()):
@@ -803,6 +845,9 @@ def main() -> None:
         serial = index_serial(server, office, station, merge_records, args.seed + 3) if args.index_ab else None
         if serial:
             sessions.append(serial.pop("session"))
+        idle(laptop)
+        rotated = rotation(server, folder, office)
+        log(f"rotation: {rotated['rotation_s']:.2f} s (office {rotated['rotation_office_s']:.2f} s)")
         for session in sessions:
             session.close()
         sessions.clear()
@@ -872,6 +917,9 @@ def main() -> None:
             "roundtrip_breakdown_ms": trips["breakdown_ms"],
             "roundtrip_by_endpoint_per_round": per_round(trips["endpoints"], len(trips["times_ms"])),
             "wire_ratio_initial": round(initial_wire / raw_total, 3),
+            "rotation_s": round(rotated["rotation_s"], 3),
+            "rotation_office_s": round(rotated["rotation_office_s"], 3),
+            "rotation_removed_purged": rotated["rotation_removed_purged"],
             "wire_bytes_initial": initial_wire,
             "setup_s": {"generate": round(generate_s, 1), "office_push": round(push_s, 1),
                         "approve": round(approve_s, 1)},

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import msgpack
 
-from storage import audit, hlc, merge, outbound
+from storage import audit, hlc, merge, outbound, purge
 from storage.gate import Gate, Signer, StepRefusal
 from storage.schema import ENTITIES, entity
 from storage.store import Store
@@ -229,6 +229,60 @@ class Replica:
             "SELECT device_id, account_id, login, role, name, status, box_public, sign_public, signature, verified, "
             "created_ms FROM sync_device")
         return {row[0]: dict(zip(cols, row, strict=True)) for row in rows}
+
+    # -- membership (statements verified by the sync engine) ------------------------------
+
+    def save_statements(self, origins: list[tuple], holdings: list[tuple], state: dict[str, str | None]) -> None:
+        """Verified creations (vault, kind, device, login, signature) and grants or removals
+        (vault, login, action, serial, device, signature), with the cursor. Per vault and login
+        the statement with the highest serial is kept; at equal serials a removal."""
+        with self.store.write() as records:
+            conn = records.conn
+            conn.executemany("INSERT OR IGNORE INTO sync_vault_origin (vault_id, kind, device_id, login, signature) "
+                             "VALUES (?, ?, ?, ?, ?)", origins)
+            conn.executemany(
+                "INSERT INTO sync_membership (vault_id, login, action, serial, device_id, signature) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (vault_id, login) DO UPDATE SET action = excluded.action, "
+                "serial = excluded.serial, device_id = excluded.device_id, signature = excluded.signature "
+                "WHERE excluded.serial > serial OR (excluded.serial = serial AND excluded.action = 'remove')",
+                holdings)
+            self._put_state(conn, state)
+
+    def vault_origin(self, vault_id: str) -> tuple[str, str, str] | None:
+        """(kind, creator device, creator login) of a vault, as its creator signed it."""
+        row = self.conn.execute("SELECT kind, device_id, login FROM sync_vault_origin WHERE vault_id = ?",
+                                (vault_id,)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def holding(self, vault_id: str, login: str) -> tuple[str, int] | None:
+        """(action, serial) of the grant or removal that holds for a login in a vault."""
+        row = self.conn.execute("SELECT action, serial FROM sync_membership WHERE vault_id = ? AND login = ?",
+                                (vault_id, login)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def member_vaults(self, login: str) -> list[str]:
+        """Household vaults a login is a member of by the statements known here: granted, or
+        created by its device and not removed since."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT vault_id FROM sync_membership WHERE login = ? AND action = 'grant' "
+            "UNION SELECT o.vault_id FROM sync_vault_origin AS o WHERE o.login = ? AND o.kind = 'household' "
+            "AND NOT EXISTS (SELECT 1 FROM sync_membership AS m WHERE m.vault_id = o.vault_id AND m.login = ?)",
+            (login, login, login))]
+
+    def removed_here(self, login: str) -> list[str]:
+        """Vaults this device still holds something of although its login was removed."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT m.vault_id FROM sync_membership AS m WHERE m.login = ? AND m.action = 'remove' AND "
+            "(EXISTS (SELECT 1 FROM sync_vault AS v WHERE v.vault_id = m.vault_id) OR "
+            "EXISTS (SELECT 1 FROM household AS h WHERE h.vault_id = m.vault_id))", (login,))]
+
+    def purge(self, vault_id: str) -> set[str]:
+        """Forget a household vault entirely (storage.purge); returns its household ids."""
+        with self.store.write() as records:
+            households = purge.purge_vault(records.conn, vault_id)
+            audit.append_many(records.conn, [{"actor": self.actor, "action": "sync.purge", "household_id": h}
+                                             for h in sorted(households)])
+        return households
 
     # -- push ----------------------------------------------------------------------------
 

@@ -31,6 +31,8 @@ VAULT_KINDS = ("household", "directory", "resources", "meetings")
 SHARED_VAULT_KINDS = ("directory", "resources", "meetings")
 ROLES = ("office", "worker")
 DEVICE_STATUSES = ("pending", "approved", "revoked")
+# What an organisation-signed membership statement says of an account and a vault.
+MEMBERSHIP_ACTIONS = ("grant", "remove")
 
 # Limits a client must respect and the server enforces (413 / 400 beyond them).
 MAX_ENVELOPE_BYTES = 4 * 1024 * 1024
@@ -50,6 +52,7 @@ MAX_JSON_BYTES = 1024 * 1024
 # is the most a device corrects its clock by, and the most anyone can drag the others' clocks
 # (a stamp of 2^64 - 1 no longer can).
 MAX_STAMP_AHEAD_MS = 7 * 24 * 3600 * 1000
+MAX_STATEMENTS_PER_REQUEST = 2000
 
 MSGPACK = "application/msgpack"
 
@@ -114,6 +117,33 @@ def key_copy_context(vault_id: str, key_version: int, sender: str, recipient: st
     authenticated by the static key agreement between sender and recipient, so a server, which
     holds neither private key, cannot make one (docs/sync-protocol.md)."""
     return _join("yorisoi/vault-key-copy/v1", vault_id, key_version, sender, recipient)
+
+
+def vault_statement(org_id: str, vault_id: str, kind: str, device_id: str) -> bytes:
+    """Signed by the device that created a vault, whose keys the organisation signed: the vault's
+    kind and creator. A household vault's first members are the creator's account and the office
+    accounts; a shared vault's are every account of the organisation (docs/sync-protocol.md)."""
+    return _join("yorisoi/vault/v1", org_id, vault_id, kind, device_id)
+
+
+def membership_statement(org_id: str, vault_id: str, login: str, action: str, serial: int, device_id: str) -> bytes:
+    """Signed by the organisation's signing key, on the office device `device_id`: the account
+    `login` (as named in its devices' org-signed device_statement) joins ("grant") or leaves
+    ("remove") the vault. Per vault and account the statement with the
+    highest serial holds; at equal serials a removal holds. The creation (vault_statement) counts
+    as serial 0."""
+    return _join("yorisoi/membership/v1", org_id, vault_id, login, action, serial, device_id)
+
+
+def key_commitment(vault_id: str, key_version: int, key: bytes) -> bytes:
+    """What a vault key version is committed to: a copy opened by a recipient must hash to it."""
+    return hashlib.sha256(_join("yorisoi/key-commitment/v1", vault_id, key_version) + key).digest()
+
+
+def key_version_statement(org_id: str, vault_id: str, key_version: int, commitment: bytes, device_id: str) -> bytes:
+    """Signed by the device that made a vault key version (the vault's creator for version 1, an
+    office device for a rotation), over the key's commitment."""
+    return _join("yorisoi/key-version/v1", org_id, vault_id, key_version, device_id) + commitment
 
 
 def envelope_statement(vault_id: str, envelope_id: str, key_version: int, device_id: str, stamp_ms: int,

@@ -21,10 +21,12 @@ from storage.migrations import (
     m0009_meetings,
     m0010_search_file,
     m0011_gate,
+    m0012_membership,
 )
 
 STEPS = (m0001_initial, m0002_drafts, m0003_sync, m0004_search_merge, m0005_import_source,
-         m0006_directory, m0007_sent, m0008_due_index, m0009_meetings, m0010_search_file, m0011_gate)
+         m0006_directory, m0007_sent, m0008_due_index, m0009_meetings, m0010_search_file, m0011_gate,
+         m0012_membership)
 LATEST = STEPS[-1].VERSION
 
 assert [s.VERSION for s in STEPS] == list(range(1, len(STEPS) + 1)), "steps must be numbered 1..N"

@@ -5,7 +5,10 @@
                that went back (restored from an older backup) is caught here, and what it lost
                is sent and pulled again (`rewind`)
     directory  the organisation's devices; only those whose keys the organisation signed count
-    keys       vault keys addressed to this device, each verified and unwrapped
+    members    signed creations, grants and removals; a household this account was removed
+               from is forgotten here
+    keys       vault keys addressed to this device, each unwrapped and checked against its
+               key version's signed commitment (a bad copy is reported and replaced)
     register   vaults created here that the server does not know yet, with their first keys
     supply     key copies other member devices still lack, wrapped by this device
     unsent     how many changes wait here (numbers only), before and after the push, when changed
@@ -47,6 +50,8 @@ class Report:
     held: int = 0
     waiting_vaults: int = 0
     untrusted: int = 0
+    bad_copies: int = 0
+    purged: set[str] = field(default_factory=set)
     households: set[str] = field(default_factory=set)
     shared_changed: bool = False
     clock_offset_ms: int = 0
@@ -75,6 +80,7 @@ class SyncEngine:
             self._rewind(identity, memory, hints, report)
         ring = keyring.Keyring(self.local, self.remote, identity, report)
         ring.refresh_directory(hints.get("directory_version"))
+        ring.membership.receive(hints.get("statements_after"))
         ring.receive_keys(hints.get("keys_after"))
         ring.register_vaults()
         # Vaults registered just now need copies for the other members whatever /me said.
@@ -169,7 +175,7 @@ class SyncEngine:
         identity = Identity.from_state(self.local.state())
         if status != "approved":
             raise DevicePending(403, "device_pending", status)
-        hints = {k: me[k] for k in ("directory_version", "keys_after", "keys_epoch") if k in me}
+        hints = {k: me[k] for k in ("directory_version", "keys_after", "keys_epoch", "statements_after") if k in me}
         log = me.get("log")
         if isinstance(log, dict) and log.get("epoch") and log.get("chain"):
             hints["log"] = {"epoch": str(log["epoch"]), "head": int(log.get("head", 0)), "chain": unb64(log["chain"]),

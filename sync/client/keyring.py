@@ -1,11 +1,13 @@
 """Vault keys: who may receive them, receiving them, creating them, and passing them on.
 
-A key copy is made only for a device whose keys the organisation signed and whose revocation it
-has not signed (both verified here, not taken from the server's word: `may_receive_key`), and for
-the organisation's recovery key pinned at enrolment. A
-key copy is used only when it opens under the box key of such a device (or of this one): the
-key agreement authenticates its maker, so a server cannot slip in a key of its own and read
-what is written with it afterwards.
+A key copy is made only for a device `may_receive_key` allows: one whose keys the organisation
+signed and whose revocation it has not signed (both verified here, not taken from the
+server's word) and whose account the signed
+statements make a member of the vault (sync/client/membership.py); and for the organisation's
+recovery key pinned at enrolment. A key copy is used only when it opens under the box key of
+such a device (or of this one) — the key agreement authenticates its maker — and when the key
+inside matches the key version's commitment, signed by the device that made the key. A copy
+that fails is reported to the store, which deletes it so that a member supplies a good one.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 from sync import protocol
 from sync.client import crypto, revocation
 from sync.client.enrolment import decode_device, device_trusted
-from sync.client.errors import IntegrityFailure
+from sync.client.errors import IntegrityFailure, ProtocolError
 from sync.client.identity import Identity
 from sync.client.local import Local
+from sync.client.membership import Membership
 from sync.client.remote import Remote, b64, unb64
 
 RECOVERY = "recovery"
@@ -71,10 +74,19 @@ class Keyring:
         earlier = known.get(device["id"])
         return earlier is not None and revocation.of_device(self.identity, {**device, "revocation": earlier}) is not None
 
-    def may_receive_key(self, device_id: str) -> bool:
+
+    @property
+    def membership(self) -> Membership:
+        return Membership(self.local, self.remote, self.identity, self.report, self.trusted)
+
+    def may_receive_key(self, vault_id: str, device_id: str) -> bool:
         """The one rule for wrapping a vault key for another device: the organisation signed its
-        keys and has not signed its revocation (a store listing it as approved changes nothing)."""
-        return device_id in self.trusted and device_id not in self.revoked
+        keys and has not signed its revocation, and the signed statements make its account a
+        member of the vault (a store listing it as approved or as a member changes nothing)."""
+        device = self.trusted.get(device_id)
+        if device is None or device_id in self.revoked:
+            return False
+        return self.membership.is_member(vault_id, device["login"], device["role"])
 
     def load_directory(self) -> None:
         """The devices as verified at the last sync, without asking the store (offline work)."""
@@ -99,28 +111,58 @@ class Keyring:
         after = int(state.get("keys_cursor", "0"))
         if newest is not None and newest <= after:
             return  # no copy addressed to this device since the last time
+        held = set(self.local.vault_keys())
         while True:
             doc = self.remote.keys(after)
             entries = doc.get("keys") or []
             if not entries:
                 break
-            received = []
+            received, refused = [], []
             for entry in entries:
                 vault_id, version = str(entry["vault_id"]), int(entry["key_version"])
-                key = self.open_copy(vault_id, version, unb64(entry["wrapped"]), str(entry.get("wrapped_by", "")),
-                                     self.identity.device_id)
-                if key is None:
-                    self.report.untrusted += 1
+                sender = str(entry.get("wrapped_by", ""))
+                if (vault_id, version) in held:
+                    continue  # a verified key is kept; another copy changes nothing
+                key = self.open_copy(vault_id, version, unb64(entry["wrapped"]), sender, self.identity.device_id)
+                if key is None or not self._committed(entry, vault_id, version, key):
+                    refused.append({"vault_id": vault_id, "key_version": version, "wrapped_by": sender})
                     continue
                 kind = str(entry.get("kind", "household"))
                 if kind not in protocol.VAULT_KINDS:
                     kind = "household"
                 received.append((vault_id, version, key, kind))
+                held.add((vault_id, version))
             after = max(after, int(doc.get("next", after)))
             self.local.save_keys(received, {"keys_cursor": str(after)})
             self.report.keys_received += len(received)
+            if refused:
+                # Reported, so the store deletes them and a member supplies a good copy.
+                self.report.bad_copies += len(refused)
+                self.remote.refuse_keys(refused)
             if len(entries) < protocol.MAX_KEYS_PER_REQUEST:
                 break
+
+    def _committed(self, entry: dict, vault_id: str, version: int, key: bytes) -> bool:
+        """The key matches its version's commitment, signed by the device that made it: the
+        vault's creator for version 1, an office device for a rotation."""
+        try:
+            commitment, signature = unb64(entry.get("commitment")), unb64(entry.get("commitment_signature"))
+            maker = str(entry.get("committed_by") or "")
+        except ProtocolError:
+            return False
+        if not commitment or not signature or commitment != protocol.key_commitment(vault_id, version, key):
+            return False
+        device = self.membership._device(maker)
+        if device is None:
+            return False
+        if version == 1:
+            origin = self.local.vault_origin(vault_id)
+            if origin is None or origin[1] != maker:
+                return False
+        elif device["role"] != "office":
+            return False
+        statement = protocol.key_version_statement(self.identity.org_id, vault_id, version, commitment, maker)
+        return crypto.verify(device["sign_public"], signature, statement)
 
     def open_copy(self, vault_id: str, version: int, wrapped: bytes, sender: str, recipient: str) -> bytes | None:
         """The vault key in a copy made by a trusted device, or None (not used, counted)."""
@@ -142,7 +184,7 @@ class Keyring:
             box = self.identity.org_box_public
         elif recipient == self.identity.device_id:
             box = self.identity.keys.box_public
-        elif self.may_receive_key(recipient):
+        elif self.may_receive_key(vault_id, recipient):
             box = self.trusted[recipient]["box_public"]
         else:
             raise IntegrityFailure("a key copy for a device the organisation did not approve or revoked")
@@ -161,17 +203,46 @@ class Keyring:
             fresh = [(v, 1, crypto.new_vault_key(), kind) for v, kind in chunk if self.local.vault_key(v, 1) is None]
             # Kept before the server hears of the vaults, so a retry reuses the same keys.
             self.local.save_keys(fresh, {}, registered=False)
-            requests = []
+            requests, origins = [], []
             for vault_id, kind in chunk:
                 key = self.local.vault_key(vault_id, 1)
                 copies = [self.copy_for(vault_id, 1, key, self.identity.device_id),
                           self.copy_for(vault_id, 1, key, RECOVERY)]
+                origin = self.membership.creation(vault_id, kind)
+                origins.append(origin)
+                commitment, commitment_sig = self.commit(vault_id, 1, key)
                 requests.append({"id": vault_id, "kind": kind,
-                                 "wrapped_keys": [{k: v for k, v in c.items() if k != "vault_id"} for c in copies]})
+                                 "wrapped_keys": [{k: v for k, v in c.items() if k != "vault_id"} for c in copies],
+                                 "statement": b64(origin[-1]), "commitment": b64(commitment),
+                                 "commitment_signature": b64(commitment_sig)})
+            # The creations are this device's own word: kept before the store hears of them.
+            self.local.save_statements(origins, [], {})
             answers = self.remote.register_vaults(requests)
             self.local.mark_registered([(vault_id, kind, int(answer.get("key_version", 1)))
                                         for (vault_id, kind), answer in zip(chunk, answers, strict=True)])
             self.report.vaults_registered += len(chunk)
+
+    def commit(self, vault_id: str, version: int, key: bytes) -> tuple[bytes, bytes]:
+        """The commitment of a key version made here, and this device's signature of it."""
+        commitment = protocol.key_commitment(vault_id, version, key)
+        return commitment, self.identity.keys.sign(protocol.key_version_statement(
+            self.identity.org_id, vault_id, version, commitment, self.identity.device_id))
+
+    def rotate(self, vault_id: str, kind: str = "household") -> int:
+        """A new key version for a vault (the office, after a removal): copies only for the
+        devices that may receive it and for the recovery key; later envelopes use it. Returns
+        the new version."""
+        version = max((v for (vid, v) in self.local.vault_keys() if vid == vault_id), default=0) + 1
+        key = crypto.new_vault_key()
+        commitment, signature = self.commit(vault_id, version, key)
+        recipients = [self.identity.device_id, RECOVERY,
+                      *(d for d, device in self.trusted.items() if d != self.identity.device_id
+                        and device["status"] == "approved" and self.may_receive_key(vault_id, d))]
+        copies = [self.copy_for(vault_id, version, key, r) for r in recipients]
+        self.remote.rotate(vault_id, version, commitment, signature,
+                           [{k: v for k, v in c.items() if k != "vault_id"} for c in copies])
+        self.local.save_keys([(vault_id, version, key, kind)], {})
+        return version
 
     # -- passing on ----------------------------------------------------------------------
 
@@ -193,7 +264,7 @@ class Keyring:
                 vault_id, version, device_id = str(entry["vault_id"]), int(entry["key_version"]), str(
                     entry["device_id"])
                 key = self.local.vault_key(vault_id, version)
-                if key is None or not self.may_receive_key(device_id):
+                if key is None or not self.may_receive_key(vault_id, device_id):
                     continue
                 copies.append(self.copy_for(vault_id, version, key, device_id))
             if not copies:

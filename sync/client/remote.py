@@ -253,8 +253,17 @@ class Remote:
     def vaults(self) -> list[dict]:
         return list(self._json("GET", "/vaults").get("vaults", []))
 
-    def grant(self, vault_id: str, login: str) -> dict:
-        return self._json("PUT", f"/vaults/{vault_id}/members/{login}")
+    def statements(self, after: int) -> dict:
+        return self._json("GET", "/membership", params={"after": after})
+
+    def post_statements(self, statements: list[dict]) -> int:
+        return int(self._json("POST", "/membership", json={"statements": statements}).get("applied", 0))
+
+    def rotate(self, vault_id: str, key_version: int, commitment: bytes, signature: bytes,
+               wrapped_keys: list[dict]) -> dict:
+        return self._json("POST", f"/vaults/{vault_id}/keys", json={
+            "key_version": key_version, "commitment": b64(commitment), "commitment_signature": b64(signature),
+            "wrapped_keys": wrapped_keys})
 
     def members(self, vault_id: str) -> list[dict]:
         return list(self._json("GET", f"/vaults/{vault_id}/members").get("members", []))
@@ -273,6 +282,9 @@ class Remote:
 
     def upload_keys(self, keys: list[dict]) -> int:
         return int(self._json("POST", "/keys", json={"keys": keys}).get("stored", 0))
+
+    def refuse_keys(self, keys: list[dict]) -> int:
+        return int(self._json("POST", "/keys/refused", json={"keys": keys}).get("removed", 0))
 
     def push(self, envelopes: list[dict]) -> dict:
         """The answer: the seq of each envelope, in order (an envelope sent before keeps its first

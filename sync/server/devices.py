@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, select, update
 
 from sync import protocol as p
 
-from . import db, key_store, log_store, membership, signatures
+from . import db, key_store, log_store, membership, signatures, statements
 from .answers import b64, org_json, revocation_json
 from .auth import Caller
 from .errors import ApiError, conflict, forbidden, not_found
@@ -45,7 +45,8 @@ def _hints(conn: Connection, caller: Caller) -> dict:
     whenever some device may newly lack a copy (docs/sync-protocol.md, GET /v1/me)."""
     return {"directory_version": _directory_version(conn, caller.org_id),
             "keys_after": key_store.newest_for(conn, caller),
-            "keys_epoch": int(conn.scalar(select(org.c.keys_epoch).where(org.c.id == caller.org_id)) or 0)}
+            "keys_epoch": int(conn.scalar(select(org.c.keys_epoch).where(org.c.id == caller.org_id)) or 0),
+            "statements_after": statements.newest_for(conn, caller)}
 
 
 def _log(conn: Connection, at: int | None) -> dict:

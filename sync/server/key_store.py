@@ -3,38 +3,56 @@
 A copy is sealed by a static key agreement between its sender and its recipient
 (docs/sync-protocol.md, "Vault key copies"), so the store can neither open nor forge one. What
 it does check: the uploader may hand out that key, the copy goes to an approved device of a
-current member (or to the org's recovery key), it is handed only to its recipient, and the
-first copy stored for (vault, key version, recipient) wins, so a later upload cannot replace a
-key a device already relies on."""
+current member (or to the org's recovery key), and it is handed only to its recipient.
+
+One copy is kept per sender (a fresh copy from the same sender replaces its earlier one), so a
+copy planted by one member never keeps a recipient from another member's good copy. A recipient
+checks every copy against the key version's signed commitment and reports a bad one
+(POST /v1/keys/refused): it is deleted and the key epoch moves, so members supply a fresh one.
+Nothing here is "first wins"."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Engine, and_, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 
 from sync import protocol as p
 
-from . import access, db
+from . import access, db, membership
 from .auth import Caller
 from .errors import bad_request, forbidden
 from .ids import now_ms
-from .models import KeyUpload
-from .schema import device, vault, vault_key, vault_member
+from .models import KeyUpload, RefusedKey
+from .schema import device, vault, vault_key, vault_key_version, vault_member
 
 RECOVERY = "recovery"
 
 
 def store(conn: Connection, rows: Sequence[dict]) -> int:
-    """Insert copies, keeping any already present; returns how many were new."""
-    dialect = postgresql if db.is_postgresql(conn) else sqlite
-    stored = 0
+    """Insert copies; a copy from the same sender to the same recipient replaces the earlier one
+    (with a new id, so its recipient fetches it again). Returns how many were stored."""
     for row in rows:
-        stmt = dialect.insert(vault_key).values(**row).on_conflict_do_nothing(
-            index_elements=["vault_id", "key_version", "recipient"]).returning(vault_key.c.id)
-        stored += len(conn.execute(stmt).all())  # rowcount is -1 here on psycopg
-    return stored
+        conn.execute(delete(vault_key).where(
+            vault_key.c.vault_id == row["vault_id"], vault_key.c.key_version == row["key_version"],
+            vault_key.c.recipient == row["recipient"], vault_key.c.wrapped_by == row["wrapped_by"]))
+    if rows:
+        conn.execute(insert(vault_key), list(rows))
+    return len(rows)
+
+
+def refuse(engine: Engine, caller: Caller, keys: Sequence[RefusedKey]) -> int:
+    """Copies addressed to the caller that it found bad: deleted, so a member supplies a fresh
+    one (the key epoch moves). Only the caller's own copies can be named."""
+    removed = 0
+    with db.write(engine) as conn:
+        for k in keys:
+            removed += conn.execute(delete(vault_key).where(
+                vault_key.c.vault_id == k.vault_id, vault_key.c.key_version == k.key_version,
+                vault_key.c.recipient == caller.device_id, vault_key.c.wrapped_by == k.wrapped_by)).rowcount or 0
+        if removed:
+            membership.bump_keys_epoch(conn, org_id=caller.org_id)
+    return removed
 
 
 def key_row(vault_id: str, key_version: int, recipient: str, wrapped: bytes, wrapped_by: str, now: int) -> dict:
@@ -101,13 +119,17 @@ def newest_for(conn: Connection, caller: Caller) -> int:
 
 def for_device(engine: Engine, caller: Caller, after: int) -> dict:
     with db.read(engine) as conn:
+        kv = vault_key_version
         rows = conn.execute(
-            _addressed_to(caller, vault_key, vault.c.kind)
+            _addressed_to(caller, vault_key, vault.c.kind, kv.c.commitment, kv.c.made_by,
+                          kv.c.signature.label("commitment_signature"))
             .join(vault, vault.c.id == vault_key.c.vault_id)
+            .outerjoin(kv, and_(kv.c.vault_id == vault_key.c.vault_id, kv.c.key_version == vault_key.c.key_version))
             .where(vault_key.c.id > after)
             .order_by(vault_key.c.id).limit(p.MAX_KEYS_PER_REQUEST)).all()
     keys = [{"id": r.id, "vault_id": r.vault_id, "kind": r.kind, "key_version": r.key_version, "wrapped": r.wrapped,
-             "wrapped_by": r.wrapped_by} for r in rows]
+             "wrapped_by": r.wrapped_by, "commitment": r.commitment, "committed_by": r.made_by,
+             "commitment_signature": r.commitment_signature} for r in rows]
     return {"keys": keys, "next": rows[-1].id if rows else after}
 
 
@@ -135,8 +157,8 @@ def recovery_page(engine: Engine, caller: Caller, after: int) -> dict:
 
 
 def needed(engine: Engine, caller: Caller) -> list[dict]:
-    """Copies this device can supply: approved devices of current members lacking the current
-    key version of a vault whose current key version this device holds."""
+    """Copies this device can supply: approved devices of current members lacking a key version
+    of a vault that this device holds (every version: a new member reads the whole history)."""
     with db.read(engine) as conn:
         rows = needed_rows(conn, caller)
     return [{"vault_id": r.id, "key_version": r.key_version, "device_id": r.device_id} for r in rows]
@@ -146,14 +168,13 @@ def needed_rows(conn: Connection, caller: Caller, limit: int = p.MAX_KEYS_PER_RE
     mine, have = vault_key.alias("mine"), vault_key.alias("have")
     others = vault_member.alias("others")
     query = (
-        select(vault.c.id, vault.c.key_version, device.c.id.label("device_id"))
-        .join_from(vault, mine, and_(mine.c.vault_id == vault.c.id, mine.c.key_version == vault.c.key_version,
-                                     mine.c.recipient == caller.device_id))
+        select(vault.c.id, mine.c.key_version, device.c.id.label("device_id"))
+        .join_from(vault, mine, and_(mine.c.vault_id == vault.c.id, mine.c.recipient == caller.device_id))
         .join(vault_member, access.current_member(caller.account_id, vault.c.id))
         .join(others, and_(others.c.vault_id == vault.c.id, others.c.removed_ms.is_(None)))
         .join(device, and_(device.c.account_id == others.c.account_id, device.c.status == "approved"))
-        .outerjoin(have, and_(have.c.vault_id == vault.c.id, have.c.key_version == vault.c.key_version,
+        .outerjoin(have, and_(have.c.vault_id == vault.c.id, have.c.key_version == mine.c.key_version,
                               have.c.recipient == device.c.id))
         .where(have.c.id.is_(None), vault.c.org_id == caller.org_id)
-        .order_by(vault.c.id, device.c.id).limit(limit))
+        .distinct().order_by(vault.c.id, mine.c.key_version, device.c.id).limit(limit))
     return conn.execute(query).all()

@@ -105,10 +105,45 @@ class NewVaultKey(Strict):
     wrapped: KeyCopy
 
 
+Commitment = b64(size=32)
+
+
 class VaultRequest(Strict):
     id: Id
     kind: VaultKind
     wrapped_keys: Annotated[list[NewVaultKey], Field(min_length=2, max_length=p.MAX_KEYS_PER_REQUEST)]
+    statement: Sig64  # the creator's signature of protocol.vault_statement
+    commitment: Commitment  # of key version 1, signed below (protocol.key_version_statement)
+    commitment_signature: Sig64
+
+
+class RotateRequest(Strict):
+    key_version: KeyVersion
+    commitment: Commitment
+    commitment_signature: Sig64
+    wrapped_keys: Annotated[list[NewVaultKey], Field(min_length=2, max_length=p.MAX_KEYS_PER_REQUEST)]
+
+
+class MembershipStatement(Strict):
+    vault_id: Id
+    login: Annotated[str, StringConstraints(pattern=p.LOGIN_PATTERN.pattern)]
+    action: Literal["grant", "remove"]
+    serial: Annotated[int, Field(ge=1, le=MAX_SEQ)]
+    signature: Sig64  # the organisation's, over protocol.membership_statement
+
+
+class MembershipRequest(Strict):
+    statements: Annotated[list[MembershipStatement], Field(max_length=p.MAX_STATEMENTS_PER_REQUEST)]
+
+
+class RefusedKey(Strict):
+    vault_id: Id
+    key_version: KeyVersion
+    wrapped_by: Id
+
+
+class RefusedKeysRequest(Strict):
+    keys: Annotated[list[RefusedKey], Field(max_length=p.MAX_KEYS_PER_REQUEST)]
 
 
 class VaultBatchRequest(Strict):

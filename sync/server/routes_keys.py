@@ -12,13 +12,13 @@ from . import key_store
 from .answers import b64
 from .auth import Device, EngineDep, Office
 from .bodies import json_body
-from .models import MAX_SEQ, KeysRequest
+from .models import MAX_SEQ, KeysRequest, RefusedKeysRequest
 
 router = APIRouter(prefix=p.PREFIX)
 
 
 def _encoded(key: dict) -> dict:
-    return {**key, "wrapped": b64(key["wrapped"])}
+    return {**key, **{k: b64(key[k]) for k in ("wrapped", "commitment", "commitment_signature") if k in key}}
 
 
 @router.get("/keys")
@@ -45,3 +45,9 @@ def needed(caller: Device, engine: EngineDep) -> dict:
 @router.post("/keys")
 def upload(caller: Device, engine: EngineDep, req: Annotated[KeysRequest, Depends(json_body(KeysRequest))]) -> dict:
     return {"stored": key_store.upload(engine, caller, req.keys)}
+
+
+@router.post("/keys/refused")
+def refused(caller: Device, engine: EngineDep,
+            req: Annotated[RefusedKeysRequest, Depends(json_body(RefusedKeysRequest))]) -> dict:
+    return {"removed": key_store.refuse(engine, caller, req.keys)}

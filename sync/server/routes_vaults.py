@@ -1,21 +1,21 @@
-"""Vault registration, the caller's vaults, and membership."""
+"""Vault registration, the caller's vaults, key rotation, and membership statements."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 
 from sync import protocol as p
 
-from . import vaults
+from . import statements, vaults
+from .answers import b64
 from .auth import Device, EngineDep, Office
 from .bodies import json_body
-from .models import VaultBatchRequest, VaultRequest
+from .models import MAX_SEQ, MembershipRequest, RotateRequest, VaultBatchRequest, VaultRequest
 
 router = APIRouter(prefix=p.PREFIX)
 VaultId = Annotated[str, Path(pattern=p.ID_PATTERN.pattern)]
-Login = Annotated[str, Path(pattern=p.LOGIN_PATTERN.pattern)]
 
 
 @router.post("/vaults")
@@ -35,9 +35,23 @@ def list_vaults(caller: Device, engine: EngineDep) -> dict:
     return {"vaults": vaults.of_account(engine, caller)}
 
 
-@router.put("/vaults/{vault_id}/members/{login}")
-def add_member(caller: Office, engine: EngineDep, vault_id: VaultId, login: Login) -> dict:
-    return vaults.add_member(engine, caller, vault_id, login)
+@router.post("/vaults/{vault_id}/keys")
+def rotate(caller: Office, engine: EngineDep, vault_id: VaultId,
+           req: Annotated[RotateRequest, Depends(json_body(RotateRequest))]) -> dict:
+    return vaults.rotate(engine, caller, vault_id, req)
+
+
+@router.post("/membership")
+def post_statements(caller: Office, engine: EngineDep,
+                    req: Annotated[MembershipRequest, Depends(json_body(MembershipRequest))]) -> dict:
+    return {"applied": statements.apply(engine, caller, req.statements)}
+
+
+@router.get("/membership")
+def get_statements(caller: Device, engine: EngineDep, after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0) -> dict:
+    answer = statements.feed(engine, caller, after)
+    return {"statements": [{**s, "signature": b64(s["signature"])} for s in answer["statements"]],
+            "next": answer["next"]}
 
 
 @router.get("/vaults/{vault_id}/members")

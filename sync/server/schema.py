@@ -142,8 +142,41 @@ vault_key = Table(
     Column("wrapped", LargeBinary, nullable=False),
     Column("wrapped_by", Id, ForeignKey("device.id"), nullable=False),  # the sender of the key agreement
     Column("created_ms", Ms, nullable=False),
-    UniqueConstraint("vault_id", "key_version", "recipient"),
+    # One copy per sender: a copy planted by one member cannot keep a recipient from another's.
+    UniqueConstraint("vault_id", "key_version", "recipient", "wrapped_by"),
     Index(None, "recipient", "id"),
+    # Ids are never reused (a copy replaced or reported bad is deleted; its successor must come
+    # after every recipient's cursor). PostgreSQL's sequence never goes back anyway.
+    sqlite_autoincrement=True,
+)
+
+# Each key version of a vault: the commitment to its key, signed by the device that made it
+# (protocol.key_version_statement). A recipient checks every copy it opens against it.
+vault_key_version = Table(
+    "vault_key_version", metadata,
+    Column("vault_id", Id, ForeignKey("vault.id"), primary_key=True),
+    Column("key_version", Integer, primary_key=True),
+    Column("commitment", LargeBinary, nullable=False),
+    Column("made_by", Id, ForeignKey("device.id"), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("created_ms", Ms, nullable=False),
+)
+
+# Signed statements about vaults, relayed to devices (GET /v1/membership): a vault's creation
+# (signed by its creator device) and the organisation's grants and removals. Membership on the
+# store follows them; devices check them before wrapping a key for anyone.
+vault_statement = Table(
+    "vault_statement", metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),  # the `after` cursor
+    Column("vault_id", Id, ForeignKey("vault.id"), nullable=False),
+    Column("action", String(8), nullable=False),  # create | grant | remove
+    Column("account_id", Id, ForeignKey("account.id"), nullable=True),  # grant, remove
+    Column("serial", BigInteger, nullable=False),  # 0 for create
+    Column("device_id", Id, ForeignKey("device.id"), nullable=False),  # who signed (create) or issued
+    Column("signature", LargeBinary, nullable=False),
+    Column("created_ms", Ms, nullable=False),
+    Index(None, "vault_id", "account_id"),
+    Index(None, "account_id", "id"),
 )
 
 # The log: envelopes ('env') and grant markers ('grant'), numbered by seq in commit order.
@@ -196,4 +229,5 @@ server_cert = Table(
     Column("created_ms", Ms, nullable=False),
 )
 
-TABLES = (server_cert, log, vault_key, vault_member, vault, enrol_code, enrol_failure, device, account, org)
+TABLES = (server_cert, log, vault_statement, vault_key_version, vault_key, vault_member, vault, enrol_code,
+          enrol_failure, device, account, org)

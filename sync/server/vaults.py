@@ -1,9 +1,11 @@
-"""Registering vaults and granting membership (POST /v1/vaults[/batch], PUT …/members/{login}).
+"""Registering vaults and rotating their keys (POST /v1/vaults[/batch], POST …/keys).
 
 A household vault starts with its creator's account and the office accounts; a shared vault
 (directory, resources, meetings) with every account of the org, and exists once per org. The
-creating device supplies the first key copies in the same request, so a vault never exists
-without a key its members can receive and without the recovery copy."""
+creating device signs the vault's kind and the commitment of its first key, and supplies the
+first key copies in the same request, so a vault never exists without a key its members can
+receive and verify, and without the recovery copy. Later members come only from the
+organisation's signed grants (statements.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +16,13 @@ from sqlalchemy.exc import IntegrityError
 
 from sync import protocol as p
 
-from . import access, db, key_store, membership
+from . import access, db, key_store, membership, statements
 from .auth import Caller
-from .errors import bad_request, conflict, forbidden, not_found
+from .errors import bad_request, conflict, forbidden
 from .ids import now_ms
 from .log_store import lock_head
-from .models import VaultRequest
-from .schema import account, vault, vault_key, vault_member
+from .models import RotateRequest, VaultRequest
+from .schema import vault, vault_key, vault_member
 
 
 def register(engine: Engine, caller: Caller, requests: Sequence[VaultRequest]) -> list[dict]:
@@ -67,6 +69,8 @@ def _register_one(conn: Connection, caller: Caller, req: VaultRequest, accounts:
     key_store.require_recipients(conn, req.id, set(members), {k.recipient for k in req.wrapped_keys})
     conn.execute(vault.insert().values(id=req.id, org_id=caller.org_id, kind=req.kind, key_version=1,
                                        created_by=caller.device_id, created_ms=now))
+    statements.record_creation(conn, caller, req.id, req.kind, req.statement, now)
+    statements.record_key_version(conn, caller, req.id, 1, req.commitment, req.commitment_signature, now)
     conn.execute(vault_key.insert(), [key_store.key_row(req.id, 1, k.recipient, k.wrapped, caller.device_id, now)
                                       for k in req.wrapped_keys])  # a new vault: no copy to keep
     membership.grant(conn, req.id, members, new_vault=True)
@@ -87,16 +91,30 @@ def of_account(engine: Engine, caller: Caller) -> list[dict]:
     return [{"id": r.id, "kind": r.kind, "key_version": r.key_version, "granted_seq": r.granted_seq} for r in rows]
 
 
-def add_member(engine: Engine, caller: Caller, vault_id: str, login: str) -> dict:
+def rotate(engine: Engine, caller: Caller, vault_id: str, req: RotateRequest) -> dict:
+    """A new key version made by an office device that is a member: its signed commitment and
+    its copies for current members' devices and the recovery key. Later envelopes use it."""
+    recipients = [k.recipient for k in req.wrapped_keys]
+    if len(set(recipients)) != len(recipients):
+        raise bad_request("one key copy per recipient")
+    if caller.device_id not in recipients or key_store.RECOVERY not in recipients:
+        raise bad_request("the rotating device's own copy and the recovery copy are required")
+    if any(k.key_version != req.key_version for k in req.wrapped_keys):
+        raise bad_request("every copy must be of the new key version")
+    now = now_ms()
     with db.write(engine) as conn:
         lock_head(conn)
-        access.member_vault(conn, caller, vault_id)
-        account_id = conn.scalar(select(account.c.id).where(account.c.org_id == caller.org_id,
-                                                             account.c.login == login))
-        if account_id is None:
-            raise not_found(f"no account {login} in this organisation")
-        seq, added = membership.grant(conn, vault_id, [account_id])[account_id]
-    return {"vault_id": vault_id, "login": login, "granted_seq": seq, "added": added}
+        row = access.member_vault(conn, caller, vault_id)
+        if req.key_version != row.key_version + 1:
+            raise conflict(f"vault {vault_id} is at key version {row.key_version}")
+        key_store.require_recipients(conn, vault_id, key_store.current_member_ids(conn, vault_id), set(recipients))
+        statements.record_key_version(conn, caller, vault_id, req.key_version, req.commitment,
+                                      req.commitment_signature, now)
+        conn.execute(vault.update().where(vault.c.id == vault_id).values(key_version=req.key_version))
+        key_store.store(conn, [key_store.key_row(vault_id, k.key_version, k.recipient, k.wrapped, caller.device_id, now)
+                               for k in req.wrapped_keys])
+        membership.bump_keys_epoch(conn, org_id=caller.org_id)
+    return {"id": vault_id, "key_version": req.key_version}
 
 
 def list_members(engine: Engine, caller: Caller, vault_id: str) -> list[dict]:

@@ -83,10 +83,20 @@ class Device:
         wrapped = wrapped if wrapped is not None else os.urandom(60)
         return {"recipient": recipient, "key_version": key_version, "wrapped": b64(wrapped)}
 
+    def vault_request(self, vault_id: str, kind: str = "household", extra: list[str] = ()) -> dict:
+        """A registration as a device sends it: copies, its signed creation and key commitment."""
+        keys = [self.wrapped_key(r) for r in [self.id, "recovery", *extra]]
+        commitment = os.urandom(32)
+        org_id = self.org["id"]
+        return {"id": vault_id, "kind": kind, "wrapped_keys": keys,
+                "statement": b64(self.sign.sign(p.vault_statement(org_id, vault_id, kind, self.id))),
+                "commitment": b64(commitment),
+                "commitment_signature": b64(self.sign.sign(p.key_version_statement(org_id, vault_id, 1, commitment,
+                                                                                   self.id)))}
+
     def register_vault(self, kind: str = "household", vault_id: str | None = None, extra: list[str] = ()):
         vault_id = vault_id or new_id()
-        keys = [self.wrapped_key(r) for r in [self.id, "recovery", *extra]]
-        return vault_id, self.post("/v2/vaults", json={"id": vault_id, "kind": kind, "wrapped_keys": keys})
+        return vault_id, self.post("/v2/vaults", json=self.vault_request(vault_id, kind, extra))
 
     def upload_key(self, vault_id: str, recipient: str, key_version: int = 1):
         item = {"vault_id": vault_id, **self.wrapped_key(recipient, key_version)}
@@ -174,6 +184,18 @@ class Org:
     def approve(self, device: Device):
         return self.office.post(f"/v2/devices/{device.id}/approve",
                                 json={"signature": b64(self.sign.sign(device.statement()))})
+
+    def statement(self, vault_id: str, login: str, action: str = "grant", serial: int | None = None,
+                  by: Device | None = None) -> dict:
+        """A grant or removal signed with the organisation's key, issued on `by` (the office)."""
+        by = by or self.office
+        serial = serial if serial is not None else time.time_ns() // 1000
+        sig = self.sign.sign(p.membership_statement(by.org["id"], vault_id, login, action, serial, by.id))
+        return {"vault_id": vault_id, "login": login, "action": action, "serial": serial, "signature": b64(sig)}
+
+    def grant(self, vault_id: str, login: str, action: str = "grant", by: Device | None = None):
+        by = by or self.office
+        return by.post("/v2/membership", json={"statements": [self.statement(vault_id, login, action, by=by)]})
 
     def member(self, login: str, role: str = "worker", new_account: bool = True) -> Device:
         device = self.enrol(login, role, new_account=new_account)

@@ -22,7 +22,9 @@ def vault_calls(device, vault_id: str, login: str = "tanaka") -> dict:
     """Every vault-scoped call, made by `device` on `vault_id`."""
     return {
         "members": lambda: device.get(f"/v2/vaults/{vault_id}/members"),
-        "add member": lambda: device.put(f"/v2/vaults/{vault_id}/members/{login}"),
+        "rotate": lambda: device.post(f"/v2/vaults/{vault_id}/keys", json={
+            "key_version": 2, "commitment": b64(bytes(32)), "commitment_signature": b64(bytes(64)),
+            "wrapped_keys": [device.wrapped_key(device.id, 2), device.wrapped_key("recovery", 2)]}),
         "push": lambda: device.push([device.envelope(vault_id)]),
         "backfill": lambda: device.backfill([{"id": vault_id, "after": 0, "before": 10}]),
         "upload key": lambda: device.upload_key(vault_id, device.id),
@@ -94,7 +96,7 @@ def test_workers_are_forbidden_office_only_calls(org, worker):
     pending = org.enrol("suzuki")
     vault_id, _ = worker.register_vault()
     for resp in [worker.post(f"/v2/devices/{pending.id}/approve", json={"signature": b64(bytes(64))}),
-                 worker.put(f"/v2/vaults/{vault_id}/members/office"),
+                 worker.post("/v2/membership", json={"statements": []}),
                  worker.get("/v2/keys/recovery", params={"vault_id": vault_id})]:
         assert resp.status_code == 403 and resp.json()["error"] == p.E_FORBIDDEN
 
@@ -102,18 +104,14 @@ def test_workers_are_forbidden_office_only_calls(org, worker):
 def test_a_removed_member_no_longer_pulls_pushes_or_receives_keys(org, worker, engine):
     vault_id, _ = worker.register_vault()
     org.office.push([org.office.envelope(vault_id)])
-    with engine.begin() as conn:  # removal arrives with a later issue; its shape is here already
-        conn.execute(update(schema.vault_member).where(schema.vault_member.c.vault_id == vault_id,
-                                                       schema.vault_member.c.account_id == worker.account["id"])
-                     .values(removed_ms=1))
+    assert org.grant(vault_id, "tanaka", "remove").status_code == 200
     assert worker.pull_all()[0] == []
     assert worker.get("/v2/keys").json()["keys"] == []
     assert worker.push([worker.envelope(vault_id)]).status_code == 403
     assert worker.backfill([{"id": vault_id, "after": 0, "before": 100}]).status_code == 403
-    readded = org.office.put(f"/v2/vaults/{vault_id}/members/tanaka").json()
-    assert readded["added"] is True
+    assert org.grant(vault_id, "tanaka").json() == {"applied": 1}
     [grant] = worker.pull_all()[0]
-    assert grant["seq"] == readded["granted_seq"] and grant["count"] == 1
+    assert grant["kind"] == "grant" and grant["count"] == 1
 
 
 def test_workers_see_revoked_devices_but_not_pending_ones(org, worker, engine):

@@ -42,13 +42,30 @@ def test_needed_lists_member_devices_lacking_the_current_key(org, worker):
     assert [k["vault_id"] for k in second.get("/v2/keys").json()["keys"]] == [vault_id]
 
 
-def test_first_copy_wins(org, worker):
+def test_no_copy_wins_by_coming_first(org, worker):
+    """One copy per sender: a planted copy does not keep out another member's; a sender's fresh
+    copy replaces its own; a recipient that reports a copy bad has it deleted and needs one again."""
     second = org.member("tanaka", new_account=False)
     vault_id, _ = worker.register_vault()
     assert worker.upload_key(vault_id, second.id).json() == {"stored": 1}
-    kept = second.get("/v2/keys").json()["keys"][0]["wrapped"]
-    assert worker.upload_key(vault_id, second.id).json() == {"stored": 0}
-    assert second.get("/v2/keys").json()["keys"][0]["wrapped"] == kept
+    planted = second.get("/v2/keys").json()["keys"]
+    assert [k["wrapped_by"] for k in planted] == [worker.id]
+    assert planted[0]["commitment"] and planted[0]["committed_by"] == worker.id
+    assert worker.upload_key(vault_id, second.id).json() == {"stored": 1}
+    fresh = second.get("/v2/keys").json()["keys"]
+    assert len(fresh) == 1 and fresh[0]["wrapped"] != planted[0]["wrapped"] and fresh[0]["id"] > planted[0]["id"]
+    assert org.office.upload_key(vault_id, second.id).json() == {"stored": 1}
+    assert {k["wrapped_by"] for k in second.get("/v2/keys").json()["keys"]} == {worker.id, org.office.id}
+    resp = second.post("/v2/keys/refused", json={"keys": [{"vault_id": vault_id, "key_version": 1,
+                                                            "wrapped_by": worker.id}]})
+    assert resp.json() == {"removed": 1}
+    assert {k["wrapped_by"] for k in second.get("/v2/keys").json()["keys"]} == {org.office.id}
+    # Only one's own copies can be reported: the office's copy for itself stays.
+    resp = second.post("/v2/keys/refused", json={"keys": [{"vault_id": vault_id, "key_version": 1,
+                                                            "wrapped_by": org.office.id}]})
+    assert resp.json() == {"removed": 1}
+    assert second.get("/v2/keys").json()["keys"] == []
+    assert second.id in {n["device_id"] for n in worker.get("/v2/keys/needed").json()["needed"]}
 
 
 def test_upload_refuses_a_device_without_the_key_or_a_recipient_outside_the_vault(org, worker):

@@ -61,7 +61,7 @@ def test_the_key_epoch_moves_whenever_a_copy_may_newly_be_needed(org, worker, en
     org.member("suzuki")
     joined = hints(worker)["keys_epoch"]
     assert joined > registered  # a new account joins the shared vaults, if any
-    assert org.office.put(f"/v2/vaults/{vault_id}/members/suzuki").status_code == 200
+    assert org.grant(vault_id, "suzuki").status_code == 200
     assert hints(worker)["keys_epoch"] > joined
 
 

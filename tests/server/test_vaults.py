@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sync import protocol as p
 
-from .helpers import new_id
+from .helpers import b64, new_id
 
 
 def logins(device, vault_id) -> dict:
@@ -61,10 +61,10 @@ def test_registration_needs_the_creators_copy_and_the_recovery_copy(org, worker)
     vault_id = new_id()
     for recipients in ([worker.id, worker.id], ["recovery", org.office.id]):
         keys = [worker.wrapped_key(r) for r in recipients]
-        resp = worker.post("/v2/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
+        resp = worker.post("/v2/vaults", json={**worker.vault_request(vault_id), "wrapped_keys": keys})
         assert resp.status_code == 400 and resp.json()["error"] == p.E_BAD_REQUEST, recipients
     keys = [worker.wrapped_key(r, key_version=2) for r in (worker.id, "recovery")]
-    resp = worker.post("/v2/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
+    resp = worker.post("/v2/vaults", json={**worker.vault_request(vault_id), "wrapped_keys": keys})
     assert resp.status_code == 400
     assert worker.get("/v2/vaults").json()["vaults"] == []
 
@@ -82,7 +82,7 @@ def test_key_copies_at_registration_go_only_to_approved_devices_of_members(org, 
 def test_key_copies_must_be_sixty_bytes(worker):
     vault_id = new_id()
     keys = [worker.wrapped_key(worker.id, wrapped=bytes(61)), worker.wrapped_key("recovery")]
-    resp = worker.post("/v2/vaults", json={"id": vault_id, "kind": "household", "wrapped_keys": keys})
+    resp = worker.post("/v2/vaults", json={**worker.vault_request(vault_id), "wrapped_keys": keys})
     assert resp.status_code == 400 and resp.json()["error"] == p.E_BAD_REQUEST
 
 
@@ -98,9 +98,7 @@ def test_each_new_membership_appends_a_grant_marker(org, worker):
 
 def test_batch_registers_many_vaults_in_one_request_all_or_nothing(org, worker):
     ids = [new_id() for _ in range(3)]
-    body = {"vaults": [{"id": v, "kind": "household",
-                        "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]}
-                       for v in ids]}
+    body = {"vaults": [worker.vault_request(v) for v in ids]}
     resp = worker.post("/v2/vaults/batch", json=body)
     assert resp.status_code == 200, resp.text
     assert [a["id"] for a in resp.json()["vaults"]] == ids and all(a["created"] for a in resp.json()["vaults"])
@@ -108,17 +106,14 @@ def test_batch_registers_many_vaults_in_one_request_all_or_nothing(org, worker):
     assert [a["created"] for a in again] == [False, False, False]
 
     fresh = new_id()
-    bad = {"vaults": [{"id": fresh, "kind": "household",
-                       "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]},
-                      {"id": new_id(), "kind": "directory",  # a worker may not create shared vaults
-                       "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]}]}
+    bad = {"vaults": [worker.vault_request(fresh),
+                      worker.vault_request(new_id(), "directory")]}  # a worker may not create shared vaults
     assert worker.post("/v2/vaults/batch", json=bad).status_code == 403
     assert fresh not in {v["id"] for v in worker.get("/v2/vaults").json()["vaults"]}
 
 
 def test_batch_is_limited_in_size(worker):
-    vault = {"id": new_id(), "kind": "household",
-             "wrapped_keys": [worker.wrapped_key(worker.id), worker.wrapped_key("recovery")]}
+    vault = worker.vault_request(new_id())
     resp = worker.post("/v2/vaults/batch", json={"vaults": [vault] * (p.MAX_REGISTER_VAULTS + 1)})
     assert resp.status_code == 400
     assert worker.post("/v2/vaults/batch", json={"vaults": []}).json() == {"vaults": []}
@@ -129,31 +124,47 @@ def test_office_adds_a_member_who_gets_a_grant_marker_counting_earlier_envelopes
     vault_id, _ = worker.register_vault()
     assert worker.push([worker.envelope(vault_id), worker.envelope(vault_id)]).status_code == 200
     after = suzuki.pull()["head"]
-    resp = org.office.put(f"/v2/vaults/{vault_id}/members/suzuki")
+    statement = org.statement(vault_id, "suzuki")
+    resp = org.office.post("/v2/membership", json={"statements": [statement]})
     assert resp.status_code == 200, resp.text
-    answer = resp.json()
-    assert answer["added"] is True and answer["login"] == "suzuki" and answer["vault_id"] == vault_id
-    items = suzuki.pull(after)["items"]
-    assert items == [{"seq": answer["granted_seq"], "kind": "grant", "vault": vault_id, "count": 2}]
-    again = org.office.put(f"/v2/vaults/{vault_id}/members/suzuki").json()
-    assert again == {**answer, "added": False}
-    assert suzuki.pull(answer["granted_seq"])["items"] == []  # no second marker
+    assert resp.json() == {"applied": 1}
+    [item] = suzuki.pull(after)["items"]
+    assert item["kind"] == "grant" and item["vault"] == vault_id and item["count"] == 2
+    again = org.office.post("/v2/membership", json={"statements": [statement]}).json()
+    assert again == {"applied": 0}  # the same statement again changes nothing
+    assert suzuki.pull(item["seq"])["items"] == []  # no second marker
     assert vault_id in {v["id"] for v in suzuki.get("/v2/vaults").json()["vaults"]}
 
 
-def test_adding_members_is_for_the_office_being_a_member_of_the_vault(org, worker, other_org):
+def test_membership_follows_only_statements_the_organisation_signed(org, worker, other_org):
     org.member("suzuki")
     vault_id, _ = worker.register_vault()
-    resp = worker.put(f"/v2/vaults/{vault_id}/members/suzuki")
-    assert resp.status_code == 403 and resp.json()["error"] == p.E_FORBIDDEN
-    resp = other_org.office.put(f"/v2/vaults/{vault_id}/members/suzuki")
-    assert resp.status_code == 403
-    resp = org.office.put(f"/v2/vaults/{new_id()}/members/suzuki")
-    assert resp.status_code == 404
-    resp = org.office.put(f"/v2/vaults/{vault_id}/members/nobody")
+    forged = {**org.statement(vault_id, "suzuki"), "signature": b64(bytes(64))}
+    resp = org.office.post("/v2/membership", json={"statements": [forged]})
+    assert resp.status_code == 400 and resp.json()["error"] == p.E_BAD_SIGNATURE
+    # Signed for another vault, login or serial: it does not verify either.
+    moved = {**org.statement(new_id(), "suzuki"), "vault_id": vault_id}
+    assert org.office.post("/v2/membership", json={"statements": [moved]}).status_code == 400
+    assert "suzuki" not in logins(org.office, vault_id)
+    resp = worker.post("/v2/membership", json={"statements": [org.statement(vault_id, "suzuki")]})
+    assert resp.status_code == 403 and resp.json()["error"] == p.E_FORBIDDEN  # the office only
+    assert other_org.grant(vault_id, "suzuki").status_code == 403
+    assert org.grant(new_id(), "suzuki").status_code == 404
+    resp = org.grant(vault_id, "nobody")
     assert resp.status_code == 404 and resp.json()["error"] == p.E_NOT_FOUND
-    other_org.member("sakura")
-    assert org.office.put(f"/v2/vaults/{vault_id}/members/sakura").status_code == 404
+
+
+def test_a_removal_holds_over_an_older_grant_and_a_replayed_grant_is_refused(org, worker):
+    org.member("suzuki")
+    vault_id, _ = worker.register_vault()
+    grant = org.statement(vault_id, "suzuki", serial=10)
+    assert org.office.post("/v2/membership", json={"statements": [grant]}).status_code == 200
+    removal = org.statement(vault_id, "suzuki", "remove", serial=11)
+    assert org.office.post("/v2/membership", json={"statements": [removal]}).status_code == 200
+    assert "suzuki" not in logins(org.office, vault_id)
+    resp = org.office.post("/v2/membership", json={"statements": [grant]})  # replayed
+    assert resp.status_code == 409
+    assert "suzuki" not in logins(org.office, vault_id)
 
 
 def test_members_list_is_for_members_only(org, worker):

@@ -56,7 +56,8 @@ def test_a_device_of_another_organisation_receives_nothing(central):
         remote.backfill([{"id": office.households.get(home.id).vault_id, "after": 0, "before": 10**9}], 100)
     assert refused.value.status in (403, 404)
     with pytest.raises(ServerRefused):
-        remote.grant(office.households.get(home.id).vault_id, "office")
+        remote.post_statements([{"vault_id": office.households.get(home.id).vault_id, "login": "office",
+                                 "action": "grant", "serial": 1, "signature": "A" * 86 + "=="}])
 
 
 def test_a_device_waiting_for_approval_cannot_sync(central):

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sync.client import enrolment
+from sync.client.office import change_membership
 from tests.sync.conftest import household_state
 
 # About half a second an example on an idle 2-core machine; the default run has to fit CI under load.
@@ -35,9 +36,9 @@ def _fleet(central, rng: random.Random, size: int):
         keys = worker.sync.identity().keys
         enrolment.approve(identity, remote, keys.fingerprint)
     office.sync.run()  # registers the households, hands the shared vaults' keys to the laptops
-    for worker in workers:
-        for home in homes:
-            remote.grant(office.households.get(home.id).vault_id, worker.sync.identity().login)
+    change_membership(office.sync.replica(), remote, [(office.households.get(home.id).vault_id,
+                                                       worker.sync.identity().login, "grant")
+                                                      for worker in workers for home in homes])
     office.sync.run()  # hands over the households' keys
     for worker in workers:
         worker.sync.run()

@@ -13,6 +13,7 @@ from storage.hlc import HybridClock, now_ms
 from sync.client import remote as remote_module
 from sync.client.engine import SyncEngine
 from sync.client.errors import Unreachable
+from sync.client.office import change_membership
 from sync.client.remote import Remote
 from tests.sync.conftest import household_state
 
@@ -146,7 +147,7 @@ def test_envelopes_that_arrive_before_their_key_are_kept_and_applied_later(centr
     # The office grants the household without handing over the key yet (as if it went offline
     # right after): the laptop sees the household's envelopes but cannot open them.
     remote = office.sync.remote()
-    remote.grant(office.households.get(home.id).vault_id, "sato")
+    change_membership(office.sync.replica(), remote, [(office.households.get(home.id).vault_id, "sato", "grant")])
     report = laptop.sync.run()
     assert report.held > 0 and not report.complete
     assert laptop.households.rows() == []

@@ -1,5 +1,5 @@
-"""enrol, sync, devices (approve, revoke), quarantine, import-unsent, assign: this laptop and the
-central store."""
+"""enrol, sync, devices (approve, revoke), quarantine, import-unsent, assign, unassign, transfer: this
+laptop and the central store."""
 
 from __future__ import annotations
 
@@ -95,6 +95,11 @@ def sync(args) -> int:
         f"（{report.pulled_envelopes} 回分）、鍵: 受け取り {report.keys_received}・渡した {report.keys_supplied}")
     if report.households:
         say(f"  更新された世帯: {len(report.households)}")
+    if report.purged:
+        say(f"  担当を外れた世帯: {len(report.purged)}（この端末から消去しました）")
+    if report.bad_copies:
+        say(f"  正しくない鍵のコピーを {report.bad_copies} 件受け取りました。使わずに中央ストアへ報告し、"
+            "差し替えを求めました（次の同期で正しい鍵が届きます）。")
     if status.open_flags:
         say(f"  確認が必要な事項: {status.open_flags} 件（同時に行われた変更があります。画面で確認してください）")
     if report.store_went_back and status.store_rollback:
@@ -242,6 +247,28 @@ def assign(args) -> int:
     say(f"{household.name} を {args.user} さんの担当にしました（これまでの経過を含めて共有されます）。")
     if not supplied:
         say("  その利用者の端末はまだ承認されていないか、登録されていません。承認後の同期で鍵が渡されます。")
+    return 0
+
+
+def unassign(args) -> int:
+    with opened(args) as session:
+        household = session.households.get(args.household)
+        session.sync.unassign(args.household, args.user)
+    say(f"{household.name} の担当から {args.user} さんを外しました（組織の鍵で署名）。")
+    say("  世帯の鍵を新しくしました。これからの記録は残る担当者と事務局だけが読めます。")
+    say(f"  {args.user} さんの端末は、次の同期でこの世帯のデータ（記録・検索索引・下書き）を消去します。")
+    return 0
+
+
+def transfer(args) -> int:
+    with opened(args) as session:
+        chosen = [session.households.resolve(h) for h in args.households] if args.households else None
+        moved = session.sync.transfer(args.source, args.target, chosen)
+        names = [session.households.get(h).name for h in moved]
+    say(f"人事異動: {args.source} さんの担当 {len(moved)} 世帯を {args.target} さんに引き継ぎました。")
+    for name in names:
+        say(f"  {name}（経過に「担当交代」を記録し、世帯の鍵を新しくしました）")
+    say(f"  {args.source} さんの端末は、次の同期でこれらの世帯のデータを消去します。")
     return 0
 
 

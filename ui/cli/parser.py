@@ -204,4 +204,19 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(handler=commands_recovery.take)
 
     commands_meetings.add_parsers(sub, _profile, _Parser)
+
+    p = sub.add_parser("unassign", help="世帯の担当から支援員を外す（組織の鍵で署名。鍵を更新し、その端末から世帯を消す。事務局の端末で）")
+    _profile(p)
+    p.add_argument("--household", required=True, metavar="ID", help="世帯の ID、または取り込んだファイルでの番号（元の番号）")
+    p.add_argument("--user", required=True, metavar="LOGIN", help="担当から外す支援員の利用者名")
+    p.set_defaults(handler=commands_sync.unassign)
+
+    p = sub.add_parser("transfer", help="人事異動: 担当世帯を別の支援員に引き継ぐ（追加・解除・鍵の更新を一度に。事務局の端末で）")
+    _profile(p)
+    p.add_argument("--from", dest="source", required=True, metavar="LOGIN", help="異動する（担当を外れる）支援員の利用者名")
+    p.add_argument("--to", dest="target", required=True, metavar="LOGIN", help="担当を引き継ぐ支援員の利用者名")
+    p.add_argument("--household", dest="households", action="append", metavar="ID",
+                   help="引き継ぐ世帯（複数可）。省略すると異動元の担当世帯すべて")
+    p.set_defaults(handler=commands_sync.transfer)
+
     return parser

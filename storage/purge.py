@@ -1,0 +1,30 @@
+"""Forgetting a household this device may no longer hold (its account was removed from the
+household's vault by the organisation): every record of the vault, their search documents,
+drafts, flags, unsent changes and the vault's keys, in one transaction.
+
+The audit log keeps its entries (they hold ids and actions, no content), so the hash chain
+stays whole and says what was there."""
+
+from __future__ import annotations
+
+from storage.schema import ENTITIES
+
+HOUSEHOLD_TABLES = tuple(e.table for e in ENTITIES.values() if e.household_key is not None)
+SYNC_TABLES = ("sync_outbox", "sync_held", "sync_key", "sync_vault", "sync_vault_origin", "change")
+
+
+def purge_vault(conn, vault_id: str) -> set[str]:
+    """Delete everything of a household vault (inside the caller's transaction); returns the
+    household ids that were there."""
+    households = {r[0] for r in conn.execute("SELECT id FROM household WHERE vault_id = ?", (vault_id,))}
+    for household_id in households:
+        docs = [r[0] for r in conn.execute("SELECT rowid FROM search_doc WHERE household_id = ?", (household_id,))]
+        conn.executemany("DELETE FROM search_fts WHERE rowid = ?", [(d,) for d in docs])
+        conn.executemany("DELETE FROM search_doc WHERE rowid = ?", [(d,) for d in docs])
+        conn.execute("DELETE FROM draft WHERE household_id = ?", (household_id,))
+        conn.execute("DELETE FROM sync_flag WHERE household_id = ?", (household_id,))
+    for table in HOUSEHOLD_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE vault_id = ?", (vault_id,))
+    for table in SYNC_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE vault_id = ?", (vault_id,))
+    return households
