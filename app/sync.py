@@ -352,6 +352,14 @@ class SyncService(Service):
             self.session.audit(records, "sync.unassign", household_id=household.id, detail=login)
         self.run()
 
+    def members_of(self, household_id: str) -> list[str]:
+        """The logins the organisation's signed statements make members of a household (its
+        creator and those granted, less those removed; the office is a member of every household
+        and not listed)."""
+        household = self.session.households.get(household_id)
+        return [login for login in self.replica().vault_members(household.vault_id)
+                if login != self.identity().login]
+
     def households_of(self, login: str) -> list[str]:
         """Ids of the households whose vault `login` belongs to (by the signed statements)."""
         vaults = office.member_vaults(self.replica(), login.strip().lower())

@@ -269,6 +269,15 @@ class Replica:
             "AND NOT EXISTS (SELECT 1 FROM sync_membership AS m WHERE m.vault_id = o.vault_id AND m.login = ?)",
             (login, login, login))]
 
+    def vault_members(self, vault_id: str) -> list[str]:
+        """Logins a household vault has by the statements known here (the office accounts,
+        members by the organisation's standing rule, are not listed)."""
+        return sorted(r[0] for r in self.conn.execute(
+            "SELECT login FROM sync_membership WHERE vault_id = ? AND action = 'grant' "
+            "UNION SELECT o.login FROM sync_vault_origin AS o WHERE o.vault_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM sync_membership AS m WHERE m.vault_id = o.vault_id AND m.login = o.login)",
+            (vault_id, vault_id)))
+
     def removed_here(self, login: str) -> list[str]:
         """Vaults this device still holds something of although its login was removed."""
         return [r[0] for r in self.conn.execute(

@@ -1,13 +1,13 @@
 """Vault keys: who may receive them, receiving them, creating them, and passing them on.
 
 A key copy is made only for a device `may_receive_key` allows: one whose keys the organisation
-signed and whose revocation it has not signed (both verified here, not taken from the
-server's word) and whose account the signed
-statements make a member of the vault (sync/client/membership.py); and for the organisation's
-recovery key pinned at enrolment. A key copy is used only when it opens under the box key of
-such a device (or of this one) — the key agreement authenticates its maker — and when the key
-inside matches the key version's commitment, signed by the device that made the key. A copy
-that fails is reported to the store, which deletes it so that a member supplies a good one.
+signed and whose revocation it has not signed (both verified here, not taken from the server's
+word), and whose account the signed statements make a member of the vault
+(sync/client/membership.py); and for the organisation's recovery key pinned at enrolment. A key
+copy is used only when it opens under the box key of such a device (or of this one) — the key
+agreement authenticates its maker — and when the key inside matches the key version's
+commitment, signed by the device that made the key. A copy that fails is reported to the store,
+which deletes it so that a member supplies a good one.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class Keyring:
         self.trusted: dict[str, dict] = {}  # devices whose keys the org signed (revoked ones too)
         self.revoked: set[str] = set()  # ... and whose revocation it signed
         self.copier = crypto.KeyCopier(identity.keys.box_private)
+        self._refetched = False
 
     # -- directory -----------------------------------------------------------------------
 
@@ -152,11 +153,16 @@ class Keyring:
             return False
         if not commitment or not signature or commitment != protocol.key_commitment(vault_id, version, key):
             return False
-        device = self.membership._device(maker)
+        device = self.membership.device(maker)
         if device is None:
             return False
         if version == 1:
             origin = self.local.vault_origin(vault_id)
+            if origin is None and not self._refetched:
+                # Registered after this sync's hello: its creation is fetched once, not refused.
+                self._refetched = True
+                self.membership.receive()
+                origin = self.local.vault_origin(vault_id)
             if origin is None or origin[1] != maker:
                 return False
         elif device["role"] != "office":

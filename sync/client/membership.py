@@ -69,7 +69,7 @@ class Membership:
         signature = unb64(item["signature"]) or b""
         if action == "create":
             kind = str(item["kind"])
-            device = self._device(device_id)
+            device = self.device(device_id)
             if device is None or kind not in protocol.VAULT_KINDS:
                 return None
             if kind in protocol.SHARED_VAULT_KINDS and device["role"] != "office":
@@ -86,7 +86,8 @@ class Membership:
             return None
         return (vault_id, login, action, serial, device_id, signature)
 
-    def _device(self, device_id: str) -> dict | None:
+    def device(self, device_id: str) -> dict | None:
+        """This device or one whose keys the organisation signed (login, role, sign key)."""
         if device_id == self.identity.device_id:
             return {"login": self.identity.login, "role": self.identity.role, "sign_public": self.identity.keys.sign_public}
         return self.trusted.get(device_id)

@@ -170,6 +170,19 @@ def test_the_readme_flow_on_one_machine(served, tmp_path):
     ok(yorisoi("search", "--profile", str(office), "停止前の訪問"), "山田家")
     ok(yorisoi("sync", "--profile", str(office)), "すべて交換しました")
 
+    # 人事異動: tanaka takes over sato's households in one action.
+    colleague = tmp_path / "tanaka"
+    ok(yorisoi("init", "--profile", str(colleague), "--name", "田中 花子"))
+    assert server_cli("admin", "--data", data, "add-user", "tanaka").returncode == 0
+    [their_ticket] = TICKET.findall(server_cli("admin", "--data", data, "enrol-code", "tanaka").stdout)
+    [their_fp] = FINGERPRINT.findall(ok(yorisoi("enrol", "--profile", str(colleague), "--server", url,
+                                                   "--ticket", their_ticket)))
+    ok(yorisoi("devices", "approve", "--profile", str(office), their_fp), "承認しました")
+    ok(yorisoi("transfer", "--profile", str(office), "--from", "sato", "--to", "tanaka"), "1 世帯", "山田家")
+    ok(yorisoi("sync", "--profile", str(colleague)), "すべて交換しました")
+    ok(yorisoi("search", "--profile", str(colleague), CANARY), "山田家")
+    ok(yorisoi("search", "--profile", str(colleague), "停止前の訪問"), "山田家")
+
     assert CANARY.encode("utf-8") not in _server_bytes(served)
     assert "山田家".encode() not in _server_bytes(served)
 

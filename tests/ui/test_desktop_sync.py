@@ -208,3 +208,35 @@ def test_the_status_line_says_how_many_envelopes_were_set_aside_and_from_whom(qt
     w.status.refresh()
     assert w.status.quarantine.text() == "" and not w.status.quarantine.isVisible()
     _close(qtbot, w)
+
+
+def test_the_office_takes_a_worker_off_a_household_and_transfers_another_from_the_window(qtbot, central):
+    from ui.desktop.dialogs.assignment import AssignmentDialog
+
+    office = central.office()
+    sato = central.worker(office, "sato")
+    central.worker(office, "tanaka")
+    home, other = _home(office, "山田家"), _home(office, "鈴木家")
+    office.sync.assign([home.id, other.id], "sato")
+    sato.sync.run()
+    w = _window(qtbot, office)
+    w.open_household(home.id)
+    qtbot.waitUntil(lambda: w.view_page.view is not None, timeout=10000)
+    w.show_assignment(household=True)
+    dialog = w.current_dialog
+    assert isinstance(dialog, AssignmentDialog)
+    qtbot.waitUntil(lambda: dialog.members.count() == 1, timeout=10000)
+    assert dialog.members.item(0).text() == "sato"
+    dialog.members.setCurrentRow(0)
+    dialog.remove_selected(confirmed=True)
+    qtbot.waitUntil(lambda: dialog.message.text.text().startswith("sato さんを担当から外しました"), timeout=20000)
+    qtbot.waitUntil(lambda: dialog.members.count() == 0, timeout=10000)
+    dialog.source.setText("sato")
+    dialog.target.setText("tanaka")
+    dialog.transfer(confirmed=True)
+    qtbot.waitUntil(lambda: "1 世帯を tanaka さんに引き継ぎました" in dialog.message.text.text(), timeout=20000)
+    dialog.close()
+    _close(qtbot, w)
+    assert office.sync.households_of("tanaka") == [other.id]
+    assert sato.sync.run().purged == {home.id, other.id}
+    assert sato.households.rows() == []

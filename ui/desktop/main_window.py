@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.view_page.log_contact_requested.connect(self.log_contact)
         self.view_page.add_note_requested.connect(self.add_note)
         self.view_page.edit_household_requested.connect(self.edit_household)
+        self.view_page.assignment_requested.connect(lambda: self.show_assignment(household=True))
         self.view_page.add_person_requested.connect(lambda: self.edit_person(None))
         self.view_page.edit_person_requested.connect(self.edit_person)
         self.view_page.action_requested.connect(self.lifecycle_step)
@@ -178,6 +179,7 @@ class MainWindow(QMainWindow):
         self._action(sync_menu, tr("中央ストアに登録…"), self.enrol)
         self._action(sync_menu, tr("組織の端末と承認…（事務局）"), self.show_devices)
         self._action(sync_menu, tr("停止した端末の未送信ファイルを取り込む…（事務局）"), self.import_unsent)
+        self._action(sync_menu, tr("担当と人事異動…（事務局）"), lambda: self.show_assignment(household=False))
         settings_menu = bar.addMenu(tr("設定(&S)"))
         self._action(settings_menu, tr("自動ロックまでの時間…"), self.choose_idle_time)
         self._action(settings_menu, tr("市町村名（様式に印刷）…"), lambda: CityDialog(self.session, self).open())
@@ -394,6 +396,19 @@ class MainWindow(QMainWindow):
 
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.finished.connect(finished)
+        dialog.open()
+
+    def show_assignment(self, *, household: bool) -> None:
+        from ui.desktop.dialogs.assignment import AssignmentDialog
+
+        if not self.session.sync.is_enrolled() or self.session.sync.status().role != "office":
+            self.message.show_message(tr("担当の変更と人事異動は事務局の端末で行います。"), "info")
+            return
+        view = self.view_page.view if household else None
+        household_id = view.household.id if view else None
+        dialog = AssignmentDialog(self.session, household_id, view.household.name if view else "", self)
+        self.current_dialog = dialog
+        dialog.finished.connect(lambda _: setattr(self, "current_dialog", None))
         dialog.open()
 
     def choose_idle_time(self) -> None:

@@ -37,6 +37,7 @@ class HouseholdViewPage(QWidget):
     log_contact_requested = Signal()
     add_note_requested = Signal()
     edit_household_requested = Signal()
+    assignment_requested = Signal()
     add_person_requested = Signal()
     edit_person_requested = Signal(str)
     action_requested = Signal(str)
@@ -78,6 +79,7 @@ class HouseholdViewPage(QWidget):
             (tr("記録を追加"), tr("記録を追加"), self.add_note_requested),
             (tr("世帯員を追加"), tr("世帯員を追加"), self.add_person_requested),
             (tr("世帯を編集"), tr("世帯を編集"), self.edit_household_requested),
+            (tr("担当…"), tr("担当と人事異動"), self.assignment_requested),
         ):
             button = QPushButton(text)
             button.setAccessibleName(name)
