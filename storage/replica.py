@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import msgpack
 
-from storage import audit, hlc, merge, outbound, purge
+from storage import atomic, audit, hlc, merge, outbound, purge
 from storage.gate import Gate, Signer, StepRefusal
 from storage.schema import ENTITIES, entity
 from storage.store import Store
@@ -285,6 +285,13 @@ class Replica:
             "(EXISTS (SELECT 1 FROM sync_vault AS v WHERE v.vault_id = m.vault_id) OR "
             "EXISTS (SELECT 1 FROM household AS h WHERE h.vault_id = m.vault_id))", (login,))]
 
+    def keep_file(self, name: str, data: bytes) -> str:
+        """A file beside the profile (a sealed file of unsent changes), on disk before anything
+        it saves is deleted; returns its path."""
+        target = self.store.path.parent / name
+        atomic.write_bytes(target, data)
+        return str(target)
+
     def purge(self, vault_id: str) -> set[str]:
         """Forget a household vault entirely (storage.purge); returns its household ids."""
         with self.store.write() as records:
@@ -369,11 +376,15 @@ class Replica:
             return 0, None, None
         return count, hlc.stamp_millis(oldest), hlc.stamp_millis(newest)
 
-    def unsent_operations(self) -> list[dict]:
-        """Every change the store has not acknowledged, as record operations per vault (those
-        sealed in the outbox included: their vault key may be one the office lacks)."""
+    def unsent_operations(self, vault_ids: list[str] | None = None) -> list[dict]:
+        """Every change the store has not acknowledged (of these vaults only, if given), as
+        record operations per vault (those sealed in the outbox included: their vault key may be
+        one the office lacks)."""
         out: dict[str, dict] = {}
-        for batch in outbound.batches(self.conn, outbound.unsent_vaults(self.conn), sealed_too=True):
+        vaults = outbound.unsent_vaults(self.conn)
+        if vault_ids is not None:
+            vaults = [v for v in vaults if v in set(vault_ids)]
+        for batch in outbound.batches(self.conn, vaults, sealed_too=True):
             doc = out.setdefault(batch.vault_id, {"vault": batch.vault_id, "kind": self.kind_of(batch.vault_id)
                                                   or "household", "ops": []})
             doc["ops"].extend(batch.ops)

@@ -52,6 +52,7 @@ class Report:
     untrusted: int = 0
     bad_copies: int = 0
     purged: set[str] = field(default_factory=set)
+    sealed_files: list[str] = field(default_factory=list)  # unsent changes of purged households
     households: set[str] = field(default_factory=set)
     shared_changed: bool = False
     clock_offset_ms: int = 0

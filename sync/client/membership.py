@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 
 from sync import protocol
-from sync.client import crypto
+from sync.client import crypto, unsent
 from sync.client.identity import Identity
 from sync.client.local import Local
 from sync.client.remote import Remote, b64, unb64
@@ -94,8 +94,16 @@ class Membership:
 
     def forget_removed(self) -> None:
         """A household this account was removed from leaves this device: rows, search index,
-        drafts, keys, unsent changes (storage.purge)."""
+        drafts, keys (storage.purge). What was written there and not sent yet is first sealed to
+        the organisation's recovery key in a file beside the profile (the office takes it in with
+        `yorisoi import-unsent`), so nothing typed is lost."""
         for vault_id in self.local.removed_here(self.identity.login):
+            vaults = self.local.unsent_operations([vault_id])
+            if vaults:
+                sealed_ms = int(time.time() * 1000)
+                data = unsent.seal(self.identity, sealed_ms, sum(len(v["ops"]) for v in vaults), None, None, vaults)
+                name = f"unsent-{self.identity.login}-{vault_id[:8]}-{sealed_ms}.yorisoi-unsent"
+                self.report.sealed_files.append(self.local.keep_file(name, data))
             self.report.purged |= self.local.purge(vault_id)
 
     # -- the rule ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ the staff transfer (人事異動). Each test fails if the attack works or the fe
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -255,3 +256,20 @@ def test_a_grant_the_store_replays_after_a_removal_changes_nothing(central):
     office.sync.run()
     sato_id = sato.sync.identity().device_id
     assert all(c.key_version == 1 for c in _copies_for(central, sato_id, vault_id))
+
+
+def test_what_a_removed_worker_had_not_sent_is_sealed_for_the_office_before_the_purge(central):
+    office = central.office()
+    sato = central.worker(office, "sato")
+    home = _home(office)
+    office.sync.assign(home.id, "sato")
+    sato.sync.run()
+    sato.contacts.add_note(home.id, "外される前に書いた記録。")  # written offline, not sent yet
+    office.sync.unassign(home.id, "sato")
+    report = sato.sync.run()
+    assert home.id in report.purged
+    [sealed] = report.sealed_files
+    assert "外される前".encode() not in Path(sealed).read_bytes()  # sealed, not plain
+    assert "外される前に書いた記録。" not in [n.text for n in office.contacts.notes(home.id)]
+    office.sync.import_unsent(sealed)
+    assert "外される前に書いた記録。" in [n.text for n in office.contacts.notes(home.id)]

@@ -97,6 +97,8 @@ def sync(args) -> int:
         say(f"  更新された世帯: {len(report.households)}")
     if report.purged:
         say(f"  担当を外れた世帯: {len(report.purged)}（この端末から消去しました）")
+    for file in report.sealed_files:
+        say(f"  その世帯の未送信の記録は組織だけが開ける形でファイルに保存しました: {file}（事務局に渡してください）")
     if report.bad_copies:
         say(f"  正しくない鍵のコピーを {report.bad_copies} 件受け取りました。使わずに中央ストアへ報告し、"
             "差し替えを求めました（次の同期で正しい鍵が届きます）。")
