@@ -10,7 +10,7 @@ from __future__ import annotations
 from storage.schema import ENTITIES
 
 HOUSEHOLD_TABLES = tuple(e.table for e in ENTITIES.values() if e.household_key is not None)
-SYNC_TABLES = ("sync_outbox", "sync_held", "sync_key", "sync_vault", "sync_vault_origin", "change")
+SYNC_TABLES = ("sync_outbox", "sync_sent", "sync_held", "sync_key", "sync_vault", "sync_vault_origin", "change")
 
 
 def purge_vault(conn, vault_id: str) -> set[str]:
