@@ -9,22 +9,23 @@ from __future__ import annotations
 
 from storage.schema import ENTITIES
 
-HOUSEHOLD_TABLES = tuple(e.table for e in ENTITIES.values() if e.household_key is not None)
+HOUSEHOLD_ENTITIES = tuple(e for e in ENTITIES.values() if e.household_key is not None)
 SYNC_TABLES = ("sync_outbox", "sync_sent", "sync_held", "sync_key", "sync_vault", "sync_vault_origin", "change")
 
 
-def purge_vault(conn, vault_id: str) -> set[str]:
-    """Delete everything of a household vault (inside the caller's transaction); returns the
-    household ids that were there."""
+def purge_vault(records, vault_id: str) -> set[str]:
+    """Delete everything of a household vault (inside the caller's transaction: `records` of
+    Store.write, whose search index changes are handed to the index file when it commits);
+    returns the household ids that were there."""
+    conn = records.conn
     households = {r[0] for r in conn.execute("SELECT id FROM household WHERE vault_id = ?", (vault_id,))}
     for household_id in households:
-        docs = [r[0] for r in conn.execute("SELECT rowid FROM search_doc WHERE household_id = ?", (household_id,))]
-        conn.executemany("DELETE FROM search_fts WHERE rowid = ?", [(d,) for d in docs])
-        conn.executemany("DELETE FROM search_doc WHERE rowid = ?", [(d,) for d in docs])
         conn.execute("DELETE FROM draft WHERE household_id = ?", (household_id,))
         conn.execute("DELETE FROM sync_flag WHERE household_id = ?", (household_id,))
-    for table in HOUSEHOLD_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE vault_id = ?", (vault_id,))
+    for ent in HOUSEHOLD_ENTITIES:
+        for (record_id,) in conn.execute(f"SELECT id FROM {ent.table} WHERE vault_id = ?", (vault_id,)).fetchall():
+            records.index.remove(ent, record_id)  # its search document goes with it
+        conn.execute(f"DELETE FROM {ent.table} WHERE vault_id = ?", (vault_id,))
     for table in SYNC_TABLES:
         conn.execute(f"DELETE FROM {table} WHERE vault_id = ?", (vault_id,))
     return households

@@ -295,7 +295,7 @@ class Replica:
     def purge(self, vault_id: str) -> set[str]:
         """Forget a household vault entirely (storage.purge); returns its household ids."""
         with self.store.write() as records:
-            households = purge.purge_vault(records.conn, vault_id)
+            households = purge.purge_vault(records, vault_id)
             audit.append_many(records.conn, [{"actor": self.actor, "action": "sync.purge", "household_id": h}
                                              for h in sorted(households)])
         return households

@@ -115,9 +115,11 @@ def _holds_anything_of(session, household_id: str, vault_id: str) -> list[str]:
     for table in ("household", "person", "note", "contact", "cases"):
         if conn.execute(f"SELECT 1 FROM {table} WHERE vault_id = ? LIMIT 1", (vault_id,)).fetchone():
             found.append(table)
-    for table, column in (("search_doc", "household_id"), ("draft", "household_id")):
-        if conn.execute(f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", (household_id,)).fetchone():
-            found.append(table)
+    if conn.execute("SELECT 1 FROM draft WHERE household_id = ? LIMIT 1", (household_id,)).fetchone():
+        found.append("draft")
+    index = session.store.index.reader()  # the search index file, once it holds every change
+    if index.execute("SELECT 1 FROM search_doc WHERE household_id = ? LIMIT 1", (household_id,)).fetchone():
+        found.append("search_doc")
     for table in ("sync_key", "sync_vault", "change"):
         if conn.execute(f"SELECT 1 FROM {table} WHERE vault_id = ? LIMIT 1", (vault_id,)).fetchone():
             found.append(table)
