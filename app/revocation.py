@@ -122,8 +122,11 @@ def import_file(service, path: str | Path) -> Imported:
     if not again:
         # Through the same gate as a pull; the file is signed as a whole, so its stamps are
         # declared by what it holds.
-        received = [Received(0, v["vault"], header["device"], v["ops"], None, outbound.latest_ms(v["ops"]))
-                    for v in opened.vaults]
+        # Each vault of the file needs a place of its own if the gate sets it aside: negative
+        # numbers (the store's seqs are positive), unique per import.
+        base = -int(time.time() * 1000) * 1000
+        received = [Received(base - i, v["vault"], header["device"], v["ops"], None, outbound.latest_ms(v["ops"]))
+                    for i, v in enumerate(opened.vaults)]
         applied = replica.merge_as_own(received)
         records, households = applied.records, len(applied.households)
         replica.save_state({f"{IMPORTED}{digest}": f"{opened.device}:{opened.count}:{opened.oldest_ms or ''}:"

@@ -287,3 +287,31 @@ def test_sync_status_on_a_stopped_laptop_says_why_and_where_the_file_is(central,
     shown = yorisoi("sync-status", "--profile", str(folder), passphrase=PASSPHRASE)
     assert shown.code == 0
     assert "この端末は事務局により停止されました" in shown.out and stopped.value.file in shown.out.replace("\n", "")
+
+
+def test_every_refused_vault_of_an_imported_file_is_kept_aside_on_its_own(central, tmp_path):
+    """A file whose vaults each carry an operation the gate refuses (here: on the other
+    household's record) leaves one quarantined entry per vault — none overwrites another."""
+    office, laptop, home, station = _assigned(central)
+    other = office.households.create("佐藤家", "みその市本町4-5-6", station.id)
+    office.sync.run()
+    identity = laptop.sync.identity()
+    office.sync.revoke(_fingerprint(laptop))
+    from sync.client import unsent
+    from storage.hlc import HybridClock, now_ms
+
+    clock = HybridClock(identity.device_id)
+    forged = [
+        {"vault": home.vault_id, "kind": "household",
+         "ops": [["r", "household", other.id, [[clock.tick(), {"memo": "よその世帯を書き換え"}]], None]]},
+        {"vault": other.vault_id, "kind": "household",
+         "ops": [["r", "household", home.id, [[clock.tick(), {"memo": "こちらも書き換え"}]], None]]},
+    ]
+    path = tmp_path / "two-vaults.yorisoi-unsent"
+    path.write_bytes(unsent.seal(identity, now_ms(), 2, None, None, forged))
+    office.sync.import_unsent(path)
+    kept = office.sync.replica().quarantined()
+    assert sorted(q.vault for q in kept) == sorted([home.vault_id, other.vault_id])
+    assert {q.seq for q in kept} and all(q.seq < 0 for q in kept)
+    assert office.households.get(home.id).memo != "こちらも書き換え"
+    assert office.households.get(other.id).memo != "よその世帯を書き換え"
