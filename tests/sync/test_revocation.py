@@ -297,8 +297,8 @@ def test_every_refused_vault_of_an_imported_file_is_kept_aside_on_its_own(centra
     office.sync.run()
     identity = laptop.sync.identity()
     office.sync.revoke(_fingerprint(laptop))
-    from sync.client import unsent
     from storage.hlc import HybridClock, now_ms
+    from sync.client import unsent
 
     clock = HybridClock(identity.device_id)
     forged = [
