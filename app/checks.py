@@ -97,25 +97,21 @@ def _schema(conn) -> list[str]:
 def _index(report: CheckReport, store) -> None:
     """The index file (search.db): its pages and FTS5's own check. It is rebuilt from the records
     when the profile opens, so a problem there loses nothing."""
-    label = "全文検索の索引（search.db）"
-    try:
-        problems = search_index.check(store.index)
-    except DamagedProfile:
-        problems = [UNREADABLE]
-    except Exception as exc:
-        if not integrity.is_damage(exc):
-            raise
-        problems = [UNREADABLE]
-    if problems:
-        report.problems.extend(f"{label}: {p}" for p in problems)
-    else:
-        report.passed.append(label)
+    _record(report, "全文検索の索引（search.db）", lambda: search_index.check(store.index))
 
 
 def _probe(report: CheckReport, store, label: str, probe) -> None:
-    try:
+    def read():
         with store.separate_connection() as conn:
-            problems = probe(conn)
+            return probe(conn)
+
+    _record(report, label, read)
+
+
+def _record(report: CheckReport, label: str, read) -> None:
+    """Damage while reading is itself the finding; any other error is a bug and goes up."""
+    try:
+        problems = read()
     except DamagedProfile:
         problems = [UNREADABLE]
     except Exception as exc:
