@@ -34,7 +34,7 @@ from sync.client.errors import ServerRefused
 from sync.client.office import change_membership
 from tests.sync.conftest import household_state
 
-# About 1.5 s an example on an idle 2-core machine; the default run has to fit CI under load.
+# About 1.5 s an example (60 in 93 s on the 2-core machine under load 5); the default run has to fit CI.
 CI_EXAMPLES = 60
 FORGED = "偽"  # in every text a forgery writes; no honest device ever writes it
 # What the search index is asked for a household a device lost (every word the honest writers use).
