@@ -9,16 +9,12 @@ The older 自立相談支援 standard's 支援経過記録シート is this tabl
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-from reportlab.pdfgen.canvas import Canvas
-
-from forms.pdf import header
 from forms.pdf.blocks import Cell, field_row, label_width, section_band, table_blocks
 from forms.pdf.fonts import font_chain
 from forms.pdf.layout import CONTENT_W, PAD, Pager, lines_for
-from forms.pdf.render import Rendered
+from forms.pdf.render import Rendered, print_pages
 from forms.render_context import RenderContext
 from forms.schema import FormDefinition
 
@@ -75,16 +71,5 @@ def render_history(entries: list[HistoryEntry], ctx: RenderContext, *, period: s
     blocks = section_band(fonts, "経過", "訂正は、訂正した記録のすぐ下に「↳（訂正）」として印刷しています（元の記録も残します）。")
     blocks += table_blocks(fonts, "", list(COLUMNS), rows, bold=False, blank_rows=0 if rows else 3)
     pager.add(blocks)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=header.PAGE_SIZE, pageCompression=1, initialFontName=fonts.main.name)
-    canvas.setTitle(f"{HEADING.form_no} {ctx.household_name}")
-    canvas.setAuthor(ctx.city_name or "yorisoi")
-    canvas.setCreator("yorisoi")
-    pages = len(pager.pages)
-    for number, steps in enumerate(pager.pages, start=1):
-        header.paint(canvas, fonts, HEADING, ctx, number, pages, 1, blank=False)
-        for top, draw in steps:
-            draw(canvas, top)
-        canvas.showPage()
-    canvas.save()
-    return Rendered(buffer.getvalue(), pages, missing)
+    pdf = print_pages(pager, fonts, HEADING, ctx, f"{HEADING.form_no} {ctx.household_name}")
+    return Rendered(pdf, len(pager.pages), missing)

@@ -9,16 +9,12 @@ the meeting decided for each. A sitting with a 支援会議 part prints the duty
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
-from reportlab.pdfgen.canvas import Canvas
-
-from forms.pdf import header
 from forms.pdf.blocks import Cell, field_row, section_band, table_blocks
 from forms.pdf.fonts import font_chain
 from forms.pdf.layout import CONTENT_W, PAD, Pager, lines_for
-from forms.pdf.render import Rendered
+from forms.pdf.render import Rendered, print_pages
 from forms.render_context import RenderContext
 from forms.schema import FormDefinition
 
@@ -81,16 +77,5 @@ def render_meeting(doc: MeetingDoc, ctx: RenderContext, *, font: str | None = No
         rows = [_cells(fonts, d, DECISIONS) for d in doc.decisions]
         pager.add(section_band(fonts, "決定", "結論は 了承・不承認・継続協議。了承した決定はケースに反映し、その結果を記しています。")
                   + table_blocks(fonts, "", list(DECISIONS), rows, bold=False, blank_rows=0 if rows else 3))
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=header.PAGE_SIZE, pageCompression=1, initialFontName=fonts.main.name)
-    canvas.setTitle(f"{heading.title} {doc.title} {doc.held_on}")
-    canvas.setAuthor(ctx.city_name or "yorisoi")
-    canvas.setCreator("yorisoi")
-    pages = len(pager.pages)
-    for number, steps in enumerate(pager.pages, start=1):
-        header.paint(canvas, fonts, heading, ctx, number, pages, 1, blank=False)
-        for top, draw in steps:
-            draw(canvas, top)
-        canvas.showPage()
-    canvas.save()
-    return Rendered(buffer.getvalue(), pages, missing)
+    pdf = print_pages(pager, fonts, heading, ctx, f"{heading.title} {doc.title} {doc.held_on}")
+    return Rendered(pdf, len(pager.pages), missing)

@@ -70,20 +70,28 @@ def render(definition: FormDefinition, answers: dict[str, Any] | None, ctx: Rend
     pager.add(printer.leftovers())
     if ctx.signed:
         pager.add([field_row(fonts, [Cell("確認", [ctx.signed], 1.0)])])
+    pdf = print_pages(pager, fonts, definition, ctx, f"{definition.form_no} {definition.display_title}",
+                      blank=blank)
+    return Rendered(pdf, len(pager.pages), printer.missing)
+
+
+def print_pages(pager: Pager, fonts: FontChain, heading: FormDefinition, ctx: RenderContext, title: str, *,
+                blank: bool = False) -> bytes:
+    """The laid-out pages as PDF bytes, each under the form's header (number, title band, 「n / N」)."""
     buffer = io.BytesIO()
     # The initial font would otherwise be Helvetica, which is never embedded.
     canvas = Canvas(buffer, pagesize=header.PAGE_SIZE, pageCompression=1, initialFontName=fonts.main.name)
-    canvas.setTitle(f"{definition.form_no} {definition.display_title}")
+    canvas.setTitle(title)
     canvas.setAuthor(ctx.city_name or "yorisoi")
     canvas.setCreator("yorisoi")
     total = len(pager.pages)
     for number, (steps, sheet_no) in enumerate(zip(pager.pages, pager.sheets, strict=True), start=1):
-        header.paint(canvas, fonts, definition, ctx, number, total, sheet_no, blank)
+        header.paint(canvas, fonts, heading, ctx, number, total, sheet_no, blank)
         for top, draw in steps:
             draw(canvas, top)
         canvas.showPage()
     canvas.save()
-    return Rendered(buffer.getvalue(), total, printer.missing)
+    return buffer.getvalue()
 
 
 class _Printer:
