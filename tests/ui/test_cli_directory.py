@@ -29,10 +29,13 @@ def test_a_new_city_loads_and_edits_its_directory(tmp_path):
                      "--phone", "0868-00-0000", "--profile", profile)
     assert edited.code == 0, edited.err
     retired = yorisoi("directory", "retire", "--kind", "staff", "yamada", "--profile", profile)
-    assert retired.code == 0, retired.err
+    assert retired.code == 0 and "「山田 花子」を廃止しました" in retired.out, retired.err
     assert "山田" not in yorisoi("directory", "list", "--kind", "staff", "--profile", profile).out
     everyone = yorisoi("directory", "list", "--kind", "staff", "--all", "--profile", profile).out
     assert "山田 花子" in everyone and "廃止" in everyone
+    restored = yorisoi("directory", "restore", "--kind", "staff", "yamada", "--profile", profile)
+    assert restored.code == 0 and "「山田 花子」をふたたび使えるようにしました" in restored.out
+    assert "山田 花子" in yorisoi("directory", "list", "--kind", "staff", "--profile", profile).out
     out = tmp_path / "agencies.csv"
     assert yorisoi("directory", "export", "--kind", "agencies", str(out), "--profile", profile).code == 0
     again = yorisoi("directory", "import", str(out), "--kind", "agencies", "--profile", profile)

@@ -126,18 +126,21 @@ def edit(args) -> int:
 
 
 def retire(args) -> int:
-    with opened(args) as session:
-        entry = session.directory.find(args.kind, args.ref)
-        session.directory.retire(args.kind, entry.id)
-    say(f"{KINDS[args.kind].label}「{entry.name}」を廃止しました（これまでの記録は残ります。戻すには restore）。")
-    return 0
+    return _set_active(args, False, "を廃止しました（これまでの記録は残ります。戻すには restore）。")
 
 
 def restore(args) -> int:
+    return _set_active(args, True, "をふたたび使えるようにしました。")
+
+
+def _set_active(args, active: bool, done: str) -> int:
     with opened(args) as session:
         entry = session.directory.find(args.kind, args.ref)
-        session.directory.restore(args.kind, entry.id)
-    say(f"{KINDS[args.kind].label}「{entry.name}」をふたたび使えるようにしました。")
+        if active:
+            session.directory.restore(args.kind, entry.id)
+        else:
+            session.directory.retire(args.kind, entry.id)
+    say(f"{KINDS[args.kind].label}「{entry.name}」{done}")
     return 0
 
 
