@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
@@ -25,7 +24,8 @@ from app.session import Session
 from app.vocab import DueKind
 from ui.desktop import runner
 from ui.desktop.i18n import N_, label, tr
-from ui.desktop.widgets.adaptive import FlowLayout, fit_to_screen
+from ui.desktop.widgets.adaptive import FlowLayout
+from ui.desktop.widgets.list_window import ListWindow
 from ui.desktop.widgets.message_bar import MessageBar
 
 HEADS = (N_("期限"), N_("緊急"), N_("種類"), N_("世帯"), N_("内容"))
@@ -33,7 +33,7 @@ HOUSEHOLD_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE = QColor("#b00020")
 
 
-class DueDialog(QDialog):
+class DueDialog(ListWindow):
     household_chosen = Signal(str)
 
     def __init__(self, session: Session, *, office: bool = False, parent=None) -> None:
@@ -157,16 +157,3 @@ class DueDialog(QDialog):
         household_id = index.data(HOUSEHOLD_ROLE)
         if household_id:
             self.household_chosen.emit(household_id)
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        # Enter on a row opens it (the table's activated); it must not also close the window.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if not self.property("fitted"):
-            self.setProperty("fitted", True)
-            fit_to_screen(self, self.size())

@@ -34,7 +34,8 @@ from app.session import Session
 from app.vocab import StaffRole
 from ui.desktop.directory.entry_dialog import KIND_LABELS, DirectoryEntryDialog
 from ui.desktop.i18n import N_, label_of, tr
-from ui.desktop.widgets.adaptive import FlowLayout, fit_to_screen
+from ui.desktop.widgets.adaptive import FlowLayout
+from ui.desktop.widgets.list_window import ListWindow
 from ui.desktop.widgets.message_bar import MessageBar
 
 ORDER = ("agencies", "staff", "stations", "resources")
@@ -267,7 +268,7 @@ class DirectoryTab(QWidget):
         self.message.show_message(tr("{n} 件を書き出しました: {path}").format(n=count, path=str(path)), "ok")
 
 
-class DirectoryDialog(QDialog):
+class DirectoryDialog(ListWindow):
     """The 名簿 window, opened on the tab of ``kind``."""
 
     def __init__(self, session: Session, kind: str = "agencies", parent=None) -> None:
@@ -294,16 +295,3 @@ class DirectoryDialog(QDialog):
     def show_kind(self, kind: str) -> None:
         self.tabs_widget.setCurrentWidget(self.tabs[kind])
         self.tabs[kind].table.setFocus()
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        # Enter on a row opens it (the table's activated); it must not also close the window.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if not self.property("fitted"):
-            self.setProperty("fitted", True)
-            fit_to_screen(self, self.size())
