@@ -60,10 +60,11 @@ def monthly_dates(recurrence: str, start: dt.date, count: int) -> list[dt.date]:
     return out
 
 
-def member(data: dict) -> dict:
+def member(data: dict, who: str = "構成員") -> dict:
+    """A person on a meeting's roll, checked; ``who`` names them in the messages (構成員, 出席者)."""
     return {
-        "name": validate.required(data.get("name"), "構成員の氏名", "name"),
-        "role": validate.choice(data.get("role") or "agency", AttendeeRole, "構成員の立場", "role"),
+        "name": validate.required(data.get("name"), f"{who}の氏名", "name"),
+        "role": validate.choice(data.get("role") or "agency", AttendeeRole, f"{who}の立場", "role"),
         "agency": validate.optional_text(data.get("agency")),
         "agency_id": data.get("agency_id"),
         "staff_id": data.get("staff_id"),

@@ -22,7 +22,7 @@ from app import clock, validate
 from app.errors import InvalidInput, NotFound, Refused
 from app.lifecycle import DecisionFacts
 from app.model import AgendaItem, Attendee, Meeting, MeetingDecision, SupportDecision
-from app.services.meeting_kinds import MeetingKindService, monthly_dates
+from app.services.meeting_kinds import MeetingKindService, member, monthly_dates
 from app.session import Service
 from app.vocab import AgendaReason, AttendeeRole, DecisionKind, DecisionOutcome, MeetingKind
 from storage.records import new_id
@@ -71,12 +71,7 @@ def facts_of(meeting: Meeting, decision: MeetingDecision) -> DecisionFacts:
 
 def attendee(data: dict) -> dict:
     return {
-        "name": validate.required(data.get("name"), "出席者の氏名", "name"),
-        "role": validate.choice(data.get("role") or "agency", AttendeeRole, "出席者の立場", "role"),
-        "agency": validate.optional_text(data.get("agency")),
-        "agency_id": data.get("agency_id"),
-        "staff_id": data.get("staff_id"),
-        "login": validate.optional_text(data.get("login")),
+        **member(data, "出席者"),
         "acknowledged": bool(data.get("acknowledged", False)),
         "acknowledged_at": data.get("acknowledged_at") or (clock.now().isoformat(timespec="seconds")
                                                            if data.get("acknowledged") else None),
