@@ -58,6 +58,8 @@ def test_a_meeting_from_the_command_line(tmp_path):
     assert meeting_id in listed.out and "了承 1" in listed.out
     shown = run("meeting", "show", *p, meeting_id)
     assert "反映済" in shown.out and "令和7年9月9日" in shown.out
+    decided = run("decision", "list", *p, "--household", hid)
+    assert decided.code == 0 and "プラン" in decided.out and "反映済" in decided.out, decided.err
 
 
 def test_a_support_meeting_shows_no_household_before_everyone_acknowledged(tmp_path):

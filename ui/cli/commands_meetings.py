@@ -20,108 +20,81 @@ WEEKDAYS = "月火水木金土日"
 
 
 def add_parsers(sub, profile, parser_class) -> None:
+    def action(actions, name: str, handler, help: str, *, meeting: bool = False):
+        a = actions.add_parser(name, help=help)
+        profile(a)
+        if meeting:
+            a.add_argument("meeting", metavar="会議ID")
+        a.set_defaults(handler=handler)
+        return a
+
     p = sub.add_parser("meeting", help="会議（支援会議・重層的支援会議・代表者会議と市独自の会議）")
     actions = p.add_subparsers(dest="meeting_action", parser_class=parser_class, required=True, metavar="操作")
 
-    a = actions.add_parser("kinds", help="会議の種類と決まり・周期・常任の構成員を表示する")
-    profile(a)
-    a.set_defaults(handler=kinds)
+    action(actions, "kinds", kinds, "会議の種類と決まり・周期・常任の構成員を表示する")
 
-    a = actions.add_parser("kind-add", help="市独自の会議の種類を加える（実務者会議など。決まりを選ぶ）")
-    profile(a)
+    a = action(actions, "kind-add", kind_add, "市独自の会議の種類を加える（実務者会議など。決まりを選ぶ）")
     a.add_argument("name", metavar="名前")
     a.add_argument("--rule", required=True, choices=RULES,
                    help="従う決まり: support（支援会議・同意なしも可）, coordination（同意のあるケース）, "
                         "representatives（個別ケースなし）")
     a.add_argument("--monthly", metavar="日|第n:曜日", help="毎月の開催日（例: 10、2:火 は毎月第2火曜日）")
-    a.set_defaults(handler=kind_add)
 
-    a = actions.add_parser("members", help="会議の種類の常任の構成員と周期を設定する（今の構成員と置き換え）")
-    profile(a)
+    a = action(actions, "members", members, "会議の種類の常任の構成員と周期を設定する（今の構成員と置き換え）")
     a.add_argument("kind", metavar="種類", help="support / coordination / representatives か、市独自の種類の ID")
     a.add_argument("--member", action="append", default=[], metavar="氏名:立場[:機関[:利用者名]]",
                    help="立場は city, coordinator, agency, person, expert（何度でも）")
     a.add_argument("--monthly", metavar="日|第n:曜日", help="毎月の開催日（例: 10、2:火）")
-    a.set_defaults(handler=members)
 
-    a = actions.add_parser("schedule", help="周期に従って会議の予定を作る（常任の構成員を出席予定に）")
-    profile(a)
+    a = action(actions, "schedule", schedule, "周期に従って会議の予定を作る（常任の構成員を出席予定に）")
     a.add_argument("kind", metavar="種類")
     a.add_argument("--from", dest="start", required=True, metavar="日付")
     a.add_argument("--count", type=int, default=12, metavar="N", help="回数（既定 12）")
     a.add_argument("--with", dest="parts", action="append", choices=RULES,
                    help="同時に開く会議（例: --with coordination で支援会議と重層的支援会議を同時開催）")
-    a.set_defaults(handler=schedule)
 
-    a = actions.add_parser("new", help="会議を1回作る")
-    profile(a)
+    a = action(actions, "new", new, "会議を1回作る")
     a.add_argument("kind", metavar="種類")
     a.add_argument("date", metavar="開催日", help="2025-06-10 や R7.6.10")
     a.add_argument("--with", dest="parts", action="append", choices=RULES, help="同時に開く会議")
     a.add_argument("--title", metavar="名称")
     a.add_argument("--place", metavar="場所")
     a.add_argument("--chair", metavar="議長")
-    a.set_defaults(handler=new)
 
-    a = actions.add_parser("list", help="これからの会議と過去の会議（結果つき）")
-    profile(a)
-    a.set_defaults(handler=list_)
+    action(actions, "list", list_, "これからの会議と過去の会議（結果つき）")
 
-    a = actions.add_parser("show", help="会議の出席・守秘義務の確認・議題・決定を表示する")
-    profile(a)
-    a.add_argument("meeting", metavar="会議ID")
-    a.set_defaults(handler=show)
+    action(actions, "show", show, "会議の出席・守秘義務の確認・議題・決定を表示する", meeting=True)
 
-    a = actions.add_parser("propose", help="開催日までに検討が必要な世帯を議題の案として示す")
-    profile(a)
-    a.add_argument("meeting", metavar="会議ID")
+    a = action(actions, "propose", propose, "開催日までに検討が必要な世帯を議題の案として示す", meeting=True)
     a.add_argument("--add", action="store_true", help="案をすべて議題に加える")
-    a.set_defaults(handler=propose)
 
-    a = actions.add_parser("agenda", help="議題に世帯を加える・外す・順番を動かす")
-    profile(a)
-    a.add_argument("meeting", metavar="会議ID")
+    a = action(actions, "agenda", agenda, "議題に世帯を加える・外す・順番を動かす", meeting=True)
     group = a.add_mutually_exclusive_group(required=True)
     group.add_argument("--add", metavar="世帯")
     group.add_argument("--remove", metavar="世帯")
     group.add_argument("--up", metavar="世帯")
     group.add_argument("--down", metavar="世帯")
-    a.set_defaults(handler=agenda)
 
-    a = actions.add_parser("attend", help="出席者を加える")
-    profile(a)
-    a.add_argument("meeting", metavar="会議ID")
+    a = action(actions, "attend", attend, "出席者を加える", meeting=True)
     a.add_argument("--name", required=True, metavar="氏名")
     a.add_argument("--role", default="agency", choices=tuple(r.value for r in AttendeeRole), help="立場")
     a.add_argument("--agency", metavar="機関名")
     a.add_argument("--login", metavar="利用者名", help="同期の利用者名（支援会議の世帯を受け取る）")
-    a.set_defaults(handler=attend)
 
-    a = actions.add_parser("acknowledge", help="出席者の守秘義務（社会福祉法第106条の6）の確認を記録する")
-    profile(a)
-    a.add_argument("meeting", metavar="会議ID")
+    a = action(actions, "acknowledge", acknowledge, "出席者の守秘義務（社会福祉法第106条の6）の確認を記録する", meeting=True)
     a.add_argument("name", metavar="出席者の氏名")
     a.add_argument("--yes", action="store_true", help="条文を読み上げ、本人が確認したことを記録する")
-    a.set_defaults(handler=acknowledge)
 
-    a = actions.add_parser("apply", help="会議の決定をケースに反映する（段階・プラン・主担当・日付）")
-    profile(a)
-    a.add_argument("meeting", metavar="会議ID")
-    a.set_defaults(handler=apply)
+    action(actions, "apply", apply, "会議の決定をケースに反映する（段階・プラン・主担当・日付）", meeting=True)
 
-    a = actions.add_parser("pdf", help="議題（次第）または議事録を PDF にする")
-    profile(a)
-    a.add_argument("meeting", metavar="会議ID")
+    a = action(actions, "pdf", pdf, "議題（次第）または議事録を PDF にする", meeting=True)
     a.add_argument("--minutes", action="store_true", help="議事録（既定は議題）")
     a.add_argument("--out", required=True, metavar="FILE.pdf")
-    a.set_defaults(handler=pdf)
 
     p = sub.add_parser("decision", help="会議での世帯ごとの決定と、市の支援決定")
     actions = p.add_subparsers(dest="decision_action", parser_class=parser_class, required=True, metavar="操作")
 
-    a = actions.add_parser("add", help="議題の世帯について会議の決定を記録する")
-    profile(a)
-    a.add_argument("meeting", metavar="会議ID")
+    a = action(actions, "add", decision_add, "議題の世帯について会議の決定を記録する", meeting=True)
     a.add_argument("--household", required=True, metavar="世帯")
     a.add_argument("--kind", required=True, choices=tuple(k.value for k in DecisionKind),
                    help="plan, replan, closure, suspension, lead_change, outreach_start, outreach_stop, "
@@ -133,24 +106,17 @@ def add_parsers(sub, profile, parser_class) -> None:
     a.add_argument("--lead-agency", metavar="機関名", help="新しい主担当機関（終結後に伴走する機関も）")
     a.add_argument("--follow-up", metavar="日付", help="フォローアップ日")
     a.add_argument("--memo", metavar="文")
-    a.set_defaults(handler=decision_add)
 
-    a = actions.add_parser("list", help="世帯の会議の決定と支援決定")
-    profile(a)
+    a = action(actions, "list", decision_list, "世帯の会議の決定と支援決定")
     a.add_argument("--household", required=True, metavar="世帯")
-    a.set_defaults(handler=decision_list)
 
-    a = actions.add_parser("city", help="市の支援決定を記録する（事務局の多機関協働の担当者だけ）")
-    profile(a)
+    a = action(actions, "city", decision_city, "市の支援決定を記録する（事務局の多機関協働の担当者だけ）")
     a.add_argument("--household", required=True, metavar="世帯")
     a.add_argument("--date", required=True, metavar="日付", help="支援決定日")
     a.add_argument("--number", required=True, metavar="番号", help="支援決定番号")
     a.add_argument("--memo", metavar="文")
-    a.set_defaults(handler=decision_city)
 
-    a = actions.add_parser("reported", help="市にプランを報告した世帯（事業を使わないプラン）と、支援決定待ちのプラン")
-    profile(a)
-    a.set_defaults(handler=decision_reported)
+    action(actions, "reported", decision_reported, "市にプランを報告した世帯（事業を使わないプラン）と、支援決定待ちのプラン")
 
 
 # -- handlers -------------------------------------------------------------------------------
@@ -247,8 +213,7 @@ def show(args) -> int:
             say(f"  {n}. {names[item.household_id]}\t{AgendaReason(item.reason).label}\t"
                 f"{MeetingKind(item.part or meeting.kind).label}")
             for d in (d for d in decisions if d.household_id == item.household_id):
-                state = f"反映できず: {d.refusal}" if d.refusal else "反映済" if d.applied_on else "未反映"
-                say(f"     {DecisionKind(d.kind).label}（{DecisionOutcome(d.outcome).label}）\t{state}"
+                say(f"     {DecisionKind(d.kind).label}（{DecisionOutcome(d.outcome).label}）\t{_state(d)}"
                     + (f"\t次回 {display.wareki(d.next_review_on)}" if d.next_review_on else ""))
     return 0
 
@@ -352,12 +317,24 @@ def _agency(session, name: str | None) -> str | None:
     return found[0].id
 
 
+def _case_of(session, household: str) -> str:
+    case_id = session.cases.current_case_id(household)
+    if case_id is None:
+        raise NotFound("この世帯にはケースがありません。")
+    return case_id
+
+
+def _state(decision) -> str:
+    """Whether a meeting's decision has reached the case (or why it could not)."""
+    if decision.refusal:
+        return f"反映できず: {decision.refusal}"
+    return "反映済" if decision.applied_on else "未反映"
+
+
 def decision_add(args) -> int:
     with opened(args) as session:
         meeting_id = session.meetings.resolve(args.meeting)
-        case_id = session.cases.current_case_id(args.household)
-        if case_id is None:
-            raise NotFound("この世帯にはケースがありません。")
+        case_id = _case_of(session, args.household)
         decided = session.meetings.decide(meeting_id, case_id, args.kind, args.outcome, notes=args.notes,
                                           next_review_on=args.review, lead_agency_id=_agency(session, args.lead_agency),
                                           follow_up_on=args.follow_up, memo=args.memo)
@@ -368,12 +345,9 @@ def decision_add(args) -> int:
 
 def decision_list(args) -> int:
     with opened(args) as session:
-        case_id = session.cases.current_case_id(args.household)
-        if case_id is None:
-            raise NotFound("この世帯にはケースがありません。")
+        case_id = _case_of(session, args.household)
         for d in session.meetings.decisions_for_case(case_id):
-            state = f"反映できず: {d.refusal}" if d.refusal else "反映済" if d.applied_on else "未反映"
-            say(f"{display.wareki(d.decided_on)}\t{DecisionKind(d.kind).label}（{DecisionOutcome(d.outcome).label}）\t{state}")
+            say(f"{display.wareki(d.decided_on)}\t{DecisionKind(d.kind).label}（{DecisionOutcome(d.outcome).label}）\t{_state(d)}")
         for s in session.meetings.support_decisions(case_id):
             what = f"市の支援決定 番号 {s.number}" if s.kind == "decision" else "市にプランを報告"
             say(f"{display.wareki(s.decided_on)}\t{what}")
@@ -382,9 +356,7 @@ def decision_list(args) -> int:
 
 def decision_city(args) -> int:
     with opened(args) as session:
-        case_id = session.cases.current_case_id(args.household)
-        if case_id is None:
-            raise NotFound("この世帯にはケースがありません。")
+        case_id = _case_of(session, args.household)
         done = session.city.record(case_id, decided_on=args.date, number=args.number, memo=args.memo)
     say(f"市の支援決定を記録しました（{display.wareki(done.decided_on)}、番号 {done.number}）。"
         "プランの事務局記入欄に記入しました。")
