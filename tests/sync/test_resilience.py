@@ -233,7 +233,10 @@ def _shared_case(central):
 def test_a_visit_logged_offline_on_a_case_closed_elsewhere_is_kept_and_flagged(central):
     office, laptop, home, case_id = _shared_case(central)
     visit = laptop.contacts.log_contact(home.id, kind="home_visit", outcome="met", summary="本人と面談（オフライン）")
-    time.sleep(0.005)  # people act milliseconds apart at least; within one, the stamps' order is a coin toss
+    # People act at least a moment apart. Each device's clock is corrected by the offset it measured
+    # at its last sync, which is off by up to a loaded machine's round trip; a second apart, the
+    # stamps' order is the order of the acts (5 ms failed once at load 12).
+    time.sleep(1.0)
     _move(office, home.id, case_id, "in_support", "closed")  # meanwhile, at the office
     office.sync.run()
     laptop.sync.run()
