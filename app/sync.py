@@ -24,7 +24,7 @@ from storage.replica import GateRules, Quarantined, Replica
 from sync import protocol
 from sync.client import certs, enrolment, office, revocation, ticket
 from sync.client.engine import Report, SyncEngine
-from sync.client.errors import CertificateMismatch, DeviceRevoked
+from sync.client.errors import CertificateMismatch, DeviceRevoked, ServerRefused
 from sync.client.identity import Identity
 from sync.client.remote import Remote
 
@@ -90,6 +90,16 @@ def _recent(recorded: str | None) -> bool:
         return int(json.loads(recorded)["detected_ms"]) > dt.datetime.now().timestamp() * 1000 - ROLLBACK_SHOWN_MS
     except (ValueError, KeyError, TypeError):
         return False
+
+
+@dataclass(frozen=True)
+class MeetingShare:
+    """What a held 支援会議 gave its attendees: the non-consented households on its agenda went to
+    the logins in `granted`; `without_account` are attendees the store has no account for
+    (outside agencies), who receive nothing."""
+    households: list[str]
+    granted: list[str]
+    without_account: list[str]
 
 
 @dataclass(frozen=True)
@@ -335,6 +345,65 @@ class SyncService(Service):
             for household in households:
                 self.session.audit(records, "sync.assign", household_id=household.id, detail=login)
         return self.run().keys_supplied
+
+    def is_office(self) -> bool:
+        return self.is_enrolled() and self.identity().is_office and self.identity().org_keys is not None
+
+    def share_support_meeting(self, meeting_id: str) -> MeetingShare:
+        """A held 支援会議's attendees who acknowledged the duty of confidentiality receive the
+        households on its agenda that have no consent, by the same signed grants as `assign`;
+        nobody else does. Granting again what a login already holds is skipped."""
+        households, logins = self.session.meetings.support_meeting_grants(meeting_id)
+        identity = self.identity()
+        self._office_only(identity)
+        logins = [x for x in dict.fromkeys(v.strip().lower() for v in logins) if x != identity.login]
+        if not households or not logins:
+            return MeetingShare(households, [], [])
+        self.run()  # the vaults must be registered before they can be shared
+        vaults = {hid: self.session.households.get(hid).vault_id for hid in households}
+        granted, outside, changed = [], [], False
+        for login in logins:
+            held = office.member_vaults(self.replica(), login)
+            missing = {hid: v for hid, v in vaults.items() if v not in held}
+            if missing:
+                try:
+                    self._change([(v, login, "grant") for v in missing.values()], rotate=[])
+                except ServerRefused as exc:
+                    if exc.status != 404:  # the vaults were registered just above: 404 is the account
+                        raise
+                    outside.append(login)
+                    continue
+                changed = True
+                with self.store.write() as records:
+                    for hid in missing:
+                        self.session.audit(records, "sync.assign", household_id=hid, detail=f"{login} 支援会議")
+            granted.append(login)
+        if changed:
+            self.run()
+        return MeetingShare(households, granted, outside)
+
+    def share_held_meeting(self, meeting_id: str) -> str | None:
+        """After a meeting is held on the office's device: share its 支援会議 households with the
+        attendees and say so; None when there is nothing to share here. A store that cannot be
+        reached does not undo the sitting: the words say to apply again later."""
+        from sync.client.errors import SyncError
+
+        if not self.is_office():
+            return None
+        try:
+            share = self.share_support_meeting(meeting_id)
+        except SyncError:
+            return ("支援会議の出席者への世帯の共有ができませんでした（中央ストアにつながりません）。"
+                    "つながるときに、もう一度「反映」を行ってください。")
+        if not share.households:
+            return None
+        words = f"支援会議の世帯（本人同意なし {len(share.households)} 世帯）を"
+        words += (f"守秘義務を確認した出席者 {', '.join(share.granted)} さんに共有しました。" if share.granted
+                  else "共有できる出席者はいませんでした。")
+        outside = ", ".join(share.without_account)
+        return words + ("ほかの出席者" + (f"（{outside}）" if outside else "")
+                        + "は中央ストアにアカウントがない（他機関の方など）ため、何も受け取りません。"
+                        if share.without_account else "アカウントのない出席者（他機関の方など）は何も受け取りません。")
 
     def unassign(self, household_id: str, login: str) -> None:
         """Remove a worker's account from a household's vault: a removal signed with the

@@ -290,9 +290,12 @@ def apply(args) -> int:
             mark = "反映" if r.applied else "反映できず"
             say(f"{_name(session, r.household_id)}\t{DecisionKind(r.kind).label}（{DecisionOutcome(r.outcome).label}）"
                 f"\t{mark}: {r.message}")
+        shared = session.sync.share_held_meeting(meeting_id)
     refused = sum(1 for r in results if not r.applied)
     say(f"{len(results)} 件の決定のうち {len(results) - refused} 件をケースに反映しました。"
         + (f"{refused} 件は規則により反映できませんでした。" if refused else ""))
+    if shared:
+        say(shared)
     return 2 if refused else 0
 
 

@@ -205,6 +205,7 @@ class HoldPane(QWidget):
             return
         try:
             results = self.session.meeting_apply.apply(self.meeting.id)
+            shared = self.session.sync.share_held_meeting(self.meeting.id)
         except Exception as exc:
             self.failed.emit(exc)
             return
@@ -212,6 +213,6 @@ class HoldPane(QWidget):
         self.refresh()
         if refused:
             self.failed.emit(Refused(tr("{n} 件は規則により反映できませんでした: {m}").format(
-                n=len(refused), m=" / ".join(r.message for r in refused))))
+                n=len(refused), m=" / ".join(r.message for r in refused)) + (" " + shared if shared else "")))
         else:
-            self.done.emit(tr("{n} 件の決定をケースに反映しました。").format(n=len(results)))
+            self.done.emit(tr("{n} 件の決定をケースに反映しました。").format(n=len(results)) + (" " + shared if shared else ""))
