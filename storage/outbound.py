@@ -130,7 +130,10 @@ def _operation(ent: Entity, record: dict, fields: set[str]) -> list:
         values = {f: record[f] for f in ent.fields if record[f] is not None}
         return ["a", ent.name, record["id"], record["stamp"], values]
     clocks = json.loads(record["clocks"])
-    base_stamp = clocks.get("", "")
+    # A record first seen here through field groups alone (an imported unsent file's record
+    # created and changed before it was ever sent) has no base: it goes without one, and a field
+    # no group ever set is not sent (an empty stamp is malformed and every gate refuses it).
+    base_stamp = clocks.get("")
     full = ALL_FIELDS in fields
     names: list[str] = []
     for name in ent.fields if full else ():
@@ -145,6 +148,8 @@ def _operation(ent: Entity, record: dict, fields: set[str]) -> list:
     groups: dict[str, dict] = {}
     for name in names:
         stamp = clocks.get(name, base_stamp)
+        if stamp is None:
+            continue
         value = _value(ent, record, name)
         if full and stamp == base_stamp and _implied(name, value):
             continue

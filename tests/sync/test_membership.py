@@ -275,3 +275,30 @@ def test_what_a_removed_worker_had_not_sent_is_sealed_for_the_office_before_the_
     assert "外される前に書いた記録。" not in [n.text for n in office.contacts.notes(home.id)]
     office.sync.import_unsent(sealed)
     assert "外される前に書いた記録。" in [n.text for n in office.contacts.notes(home.id)]
+
+
+def test_a_member_added_and_removed_offline_by_a_removed_worker_reaches_the_other_members(central):
+    """The removed worker's sealed file holds a member created and deleted offline (never sent):
+    the office takes it in and sends it on, and the household's other member merges it (found by
+    the convergence property test: the office's envelope was quarantined for an empty base stamp)."""
+    office = central.office()
+    sato = central.worker(office, "sato")
+    tanaka = central.worker(office, "tanaka")
+    home = _home(office)
+    office.sync.assign(home.id, "sato")
+    office.sync.assign(home.id, "tanaka")
+    sato.sync.run()
+    tanaka.sync.run()
+    person = sato.households.add_person(home.id, "山田 次郎", relation="長男")
+    sato.households.add_person(home.id, "山田 花子", relation="母")
+    sato.households.remove_person(person.id)
+    office.sync.unassign(home.id, "sato")
+    [sealed] = sato.sync.run().sealed_files
+    office.sync.import_unsent(sealed)
+    office.sync.run()
+    tanaka.sync.run()
+    assert office.sync.quarantined() == []
+    assert tanaka.sync.replica().store.connection().execute("SELECT reason, detail FROM sync_quarantine").fetchall() == []
+    assert sorted(p.name for p in tanaka.households.persons(home.id)) == sorted(
+        p.name for p in office.households.persons(home.id))
+    assert tanaka.store.connection().execute("SELECT deleted FROM person WHERE id = ?", (person.id,)).fetchone() == (1,)
