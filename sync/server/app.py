@@ -16,8 +16,19 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddle
 
 from sync import protocol as p
 
-from . import db, errors, logs, routes_certs, routes_devices, routes_enrol, routes_keys, routes_log, routes_vaults
-from .config import DATA_ENV, DB_ENV
+from . import (
+    db,
+    db_errors,
+    errors,
+    logs,
+    routes_certs,
+    routes_devices,
+    routes_enrol,
+    routes_keys,
+    routes_log,
+    routes_vaults,
+)
+from .config import DATA_ENV, DB_ENV, POOL_ENV
 
 log = logging.getLogger(logs.LOGGER)
 
@@ -53,7 +64,8 @@ def _refuse_old_versions(app: FastAPI) -> None:
 def app_from_env() -> FastAPI:
     data = Path(os.environ[DATA_ENV])
     logs.setup(data)
-    return create_app(db.make_engine(os.environ[DB_ENV]))
+    pool = os.environ.get(POOL_ENV)
+    return create_app(db.make_engine(os.environ[DB_ENV], int(pool) if pool else None))
 
 
 class RequestLog:
@@ -80,11 +92,19 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_and_note)
         except Exception as exc:
-            log.error("unhandled %s in %s %s", type(exc).__name__, scope.get("method"), _route(scope))
+            cause = db_errors.cause(exc)
+            if cause:  # the database, not the request: the device retries later
+                log.error("database %s in %s %s: %s", type(exc).__name__, scope.get("method"), _route(scope), cause)
+                status, code, detail = 503, db_errors.UNAVAILABLE, "the store's database is unavailable; retry later"
+            else:
+                log.error("unhandled %s in %s %s", type(exc).__name__, scope.get("method"), _route(scope))
+                status, code, detail = 500, "internal_error", "internal server error"
             if answer["status"] is None:
-                response = errors.error_response(500, "internal_error", "internal server error")
+                response = errors.error_response(status, code, detail)
+                if status == 503:
+                    response.headers["Retry-After"] = "5"
                 await response(scope, receive, send_and_note)
-            answer["status"] = 500
+            answer["status"] = status
         finally:
             log.info("%s %s %s %.1fms device=%s", scope.get("method"), _route(scope), answer["status"],
                      (time.perf_counter() - started) * 1000, state.get("device_id", "-"))

@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cert", metavar="FILE")
     serve.add_argument("--key", metavar="FILE")
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--pool-size", type=int, metavar="N",
+                       help="ワーカー1つあたりのデータベース接続数 (既定: PostgreSQL の max_connections から計算)")
 
     with_store(commands.add_parser("migrate", help="データベースを最新の形にする"))
 

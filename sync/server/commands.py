@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import admin, config, db, migrations, serve, tls
+from . import admin, capacity, config, db, migrations, serve, tls
 
 STATUS_NAMES = {"pending": "承認待ち", "approved": "承認済み", "revoked": "取り消し"}
 KIND_NAMES = {"bootstrap": "初回登録チケット (事務局の最初の端末用)", "device": "端末登録チケット"}
@@ -19,7 +19,7 @@ KIND_NAMES = {"bootstrap": "初回登録チケット (事務局の最初の端�
 def run(args: Namespace) -> int:
     try:
         return {"serve": _serve, "migrate": _migrate, "make-cert": _make_cert, "admin": _admin}[args.command](args)
-    except (admin.AdminError, config.ConfigError, serve.ServeError, tls.TlsError) as e:
+    except (admin.AdminError, capacity.CapacityError, config.ConfigError, serve.ServeError, tls.TlsError) as e:
         print(str(e), file=sys.stderr)
         return 2
     except SQLAlchemyError as e:
@@ -55,10 +55,14 @@ def _migrated(data, url: str, cli_db: str | None):
 
 def _serve(args: Namespace) -> int:
     plan = serve.plan(args.data, args.db, args.host, args.port, args.cert, args.key, args.workers)
-    _migrated(plan.data, plan.db_url, args.db).dispose()
-    for line in serve.announce(plan):
+    engine = _migrated(plan.data, plan.db_url, args.db)
+    try:
+        pool = capacity.pool_size(capacity.postgres_limits(engine), plan.workers, args.pool_size)
+    finally:
+        engine.dispose()
+    for line in serve.announce(plan, pool):
         print(line, flush=True)
-    serve.run(plan)
+    serve.run(plan, pool)
     return 0
 
 

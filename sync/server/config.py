@@ -15,6 +15,7 @@ from . import db
 
 DB_ENV = "YORISOI_SERVER_DB"
 DATA_ENV = "YORISOI_SERVER_DATA"
+POOL_ENV = "YORISOI_SERVER_POOL"  # connections per worker, sized by serve (capacity.py)
 SETTINGS = "server.json"
 SQLITE_FILE = "central.db"
 

@@ -30,13 +30,17 @@ def sqlite_url(path: str) -> str:
     return "sqlite:///" + path
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int | None = None) -> Engine:
+    """`pool_size`: the most connections this process may hold (PostgreSQL; see capacity.py),
+    a hard bound so that workers × pool stays within max_connections. None: 10, bursting to 30."""
     url = normalise_url(url)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url)
     if backend == "postgresql":
-        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        if pool_size is None:
+            return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        return create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
     raise ValueError(f"unsupported database: {backend}")
 
 

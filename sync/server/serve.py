@@ -68,7 +68,7 @@ def plan(data_arg: str, db_arg: str | None, host: str, port: int, cert: str | No
                 fingerprint=fp)
 
 
-def announce(p: Plan) -> list[str]:
+def announce(p: Plan, pool: int | None = None) -> list[str]:
     from . import logs
 
     lines = [f"yorisoi 中央ストアを起動します: {p.url}"]
@@ -78,11 +78,13 @@ def announce(p: Plan) -> list[str]:
     else:
         lines.append("警告: TLS なしで起動します。ループバック上の試験用で、他の端末からは接続できません。")
     lines.append(f"データベース: {config.describe(p.db_url)}")
+    if pool is not None:
+        lines.append(f"データベース接続: ワーカー {p.workers} × {pool} = 最大 {p.workers * pool}")
     lines.append(f"ログ: {logs.log_path(p.data)}")
     return lines
 
 
-def run(p: Plan) -> None:
+def run(p: Plan, pool: int | None = None) -> None:
     import uvicorn
 
     from . import logs
@@ -90,6 +92,8 @@ def run(p: Plan) -> None:
     # Each worker builds its app from these (app.app_from_env).
     os.environ[config.DATA_ENV] = str(p.data)
     os.environ[config.DB_ENV] = p.db_url
+    if pool is not None:
+        os.environ[config.POOL_ENV] = str(pool)
     logs.log_path(p.data).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     uvicorn.run("sync.server.app:app_from_env", factory=True, host=p.host, port=p.port, workers=p.workers,
                 ssl_certfile=str(p.cert) if p.cert else None, ssl_keyfile=str(p.key) if p.key else None,
