@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--cert", metavar="FILE", help="serve が使う証明書 (既定: DIR/tls/cert.pem)。チケットにその指紋を入れる")
     op = with_store(ops.add_parser("list-devices", help="端末の一覧"), True)
     op.add_argument("--org", metavar="NAME")
+    op = with_store(ops.add_parser("check", help="運用者が直すべきこと (接続数、統計情報、ディスク、バックアップ) を調べる"), True)
+    op.add_argument("--workers", type=int, metavar="N", help="serve のワーカー数 (既定: 前回の serve)")
+    op.add_argument("--pool-size", type=int, metavar="N", help="ワーカーあたりの接続数 (既定: 前回の serve)")
     return parser
 
 

@@ -4,13 +4,14 @@ place where errors become exit codes and Japanese messages."""
 from __future__ import annotations
 
 import sys
+import time
 from argparse import Namespace
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import admin, capacity, config, db, migrations, serve, tls
+from . import admin, capacity, check, config, db, maintenance, migrations, serve, tls
 
 STATUS_NAMES = {"pending": "承認待ち", "approved": "承認済み", "revoked": "取り消し"}
 KIND_NAMES = {"bootstrap": "初回登録チケット (事務局の最初の端末用)", "device": "端末登録チケット"}
@@ -60,6 +61,7 @@ def _serve(args: Namespace) -> int:
         pool = capacity.pool_size(capacity.postgres_limits(engine), plan.workers, args.pool_size)
     finally:
         engine.dispose()
+    config.remember_serve(plan.data, plan.workers, pool)
     for line in serve.announce(plan, pool):
         print(line, flush=True)
     serve.run(plan, pool)
@@ -69,6 +71,7 @@ def _serve(args: Namespace) -> int:
 def _migrate(args: Namespace) -> int:
     engine = _open_store(args)
     try:
+        maintenance.analyze(engine)  # whether or not it migrated: `admin check` sends people here
         print(f"データベースは最新です (版 {migrations.current(engine)}): "
               f"{engine.url.render_as_string(hide_password=True)}")
     finally:
@@ -98,9 +101,21 @@ def _admin(args: Namespace) -> int:
             _print_code(admin.enrol_code_for(engine, args.login, args.org, args.hours, _cert_sha256(args)))
         elif args.op == "list-devices":
             _print_devices(admin.list_devices(engine, args.org))
+        elif args.op == "check":
+            return _check(engine, args)
     finally:
         engine.dispose()
     return 0
+
+
+def _check(engine, args: Namespace) -> int:
+    findings = check.run(engine, config.ensure_data_dir(args.data), args.workers, args.pool_size,
+                         int(time.time() * 1000))
+    for finding in findings:
+        print(finding.line())
+    to_fix = sum(f.must_fix for f in findings)
+    print(f"直すべきことが {to_fix} 件あります。" if to_fix else "直すべきことはありません。")
+    return 1 if to_fix else 0
 
 
 def _cert_sha256(args: Namespace) -> bytes | None:

@@ -96,3 +96,43 @@ def describe(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(db.normalise_url(url)).render_as_string(hide_password=True)
+
+
+SERVE_FILE = "serve.json"  # the workers and pool `serve` last started with, for `admin check`
+BACKUP_FILE = "backup.json"  # when the last backup was made: {"at_ms": int}
+
+
+def _write_json(path: Path, value: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(value, f)
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # missing or damaged: as if never recorded
+    return value if isinstance(value, dict) else {}
+
+
+def remember_serve(data: Path, workers: int, pool: int | None) -> None:
+    _write_json(data / SERVE_FILE, {"workers": workers, "pool": pool})
+
+
+def served_with(data: Path) -> tuple[int | None, int | None]:
+    value = _read_json(data / SERVE_FILE)
+    workers, pool = value.get("workers"), value.get("pool")
+    return (workers if isinstance(workers, int) else None, pool if isinstance(pool, int) else None)
+
+
+def record_backup(data: Path, at_ms: int) -> None:
+    """Called by whatever made a backup, so `admin check` can say how old it is."""
+    _write_json(data / BACKUP_FILE, {"at_ms": at_ms})
+
+
+def last_backup_ms(data: Path) -> int | None:
+    at = _read_json(data / BACKUP_FILE).get("at_ms")
+    return at if isinstance(at, int) else None

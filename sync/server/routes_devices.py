@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path
 
 from sync import protocol as p
 
-from . import devices
+from . import devices, maintenance
 from .auth import AnyDevice, Device, EngineDep, Office
 from .bodies import json_body
 from .models import ApproveRequest, RevokeRequest, UnsentReport
@@ -27,6 +27,7 @@ def list_devices(caller: Device, engine: EngineDep) -> dict:
 def approve(caller: AnyDevice, engine: EngineDep, device_id: DeviceId,
             req: Annotated[ApproveRequest, Depends(json_body(ApproveRequest))]) -> dict:
     devices.approve(engine, caller, device_id, req.signature)
+    maintenance.note_rows(engine, 1)
     return {"device_id": device_id, "status": "approved"}
 
 

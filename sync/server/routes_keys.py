@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from sync import protocol as p
 
-from . import key_store
+from . import key_store, maintenance
 from .answers import b64
 from .auth import Device, EngineDep, Office
 from .bodies import json_body
@@ -44,7 +44,9 @@ def needed(caller: Device, engine: EngineDep) -> dict:
 
 @router.post("/keys")
 def upload(caller: Device, engine: EngineDep, req: Annotated[KeysRequest, Depends(json_body(KeysRequest))]) -> dict:
-    return {"stored": key_store.upload(engine, caller, req.keys)}
+    stored = key_store.upload(engine, caller, req.keys)
+    maintenance.note_rows(engine, len(req.keys))
+    return {"stored": stored}
 
 
 @router.post("/keys/refused")

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from sync import protocol as p
 
-from . import db, log_store
+from . import db, log_store, maintenance
 from .answers import b64, msgpack_response
 from .auth import Device, EngineDep
 from .bodies import json_body, msgpack_body
@@ -22,6 +22,7 @@ router = APIRouter(prefix=p.PREFIX)
 def push(caller: Device, engine: EngineDep,
          req: Annotated[PushRequest, Depends(msgpack_body(PushRequest))]) -> dict:
     answer = log_store.push(engine, caller, req.envelopes)
+    maintenance.note_rows(engine, len(req.envelopes))
     return {**answer, "prevs": [b64(c) for c in answer["prevs"]], "chains": [b64(c) for c in answer["chains"]],
             "log": log_json(answer["log"])}
 

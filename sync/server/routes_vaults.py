@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from sync import protocol as p
 
-from . import statements, vaults
+from . import maintenance, statements, vaults
 from .answers import b64
 from .auth import Device, EngineDep, Office
 from .bodies import json_body
@@ -21,13 +21,17 @@ VaultId = Annotated[str, Path(pattern=p.ID_PATTERN.pattern)]
 @router.post("/vaults")
 def register(caller: Device, engine: EngineDep,
              req: Annotated[VaultRequest, Depends(json_body(VaultRequest))]) -> dict:
-    return vaults.register(engine, caller, [req])[0]
+    answer = vaults.register(engine, caller, [req])[0]
+    maintenance.note_rows(engine, 1)
+    return answer
 
 
 @router.post("/vaults/batch")
 def register_batch(caller: Device, engine: EngineDep,
                    req: Annotated[VaultBatchRequest, Depends(json_body(VaultBatchRequest))]) -> dict:
-    return {"vaults": vaults.register(engine, caller, req.vaults)}
+    answer = vaults.register(engine, caller, req.vaults)
+    maintenance.note_rows(engine, len(req.vaults))
+    return {"vaults": answer}
 
 
 @router.get("/vaults")

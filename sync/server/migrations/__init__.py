@@ -22,12 +22,20 @@ def _config() -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> bool:
+    """True if it changed the schema; then the tables are analysed (see maintenance.py)."""
+    from .. import maintenance
+
     cfg = _config()
+    before = current(engine)
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
         conn.commit()
+    migrated = current(engine) != before
+    if migrated:
+        maintenance.analyze(engine)
+    return migrated
 
 
 def current(engine: Engine) -> str | None:
