@@ -10,7 +10,10 @@ from __future__ import annotations
 from storage.schema import ENTITIES
 
 HOUSEHOLD_ENTITIES = tuple(e for e in ENTITIES.values() if e.household_key is not None)
-SYNC_TABLES = ("sync_outbox", "sync_sent", "sync_held", "sync_key", "sync_vault", "sync_vault_origin", "change")
+# The vault's signed creation (sync_vault_origin: ids, kind, the creator's signature, no content)
+# stays: it is what the key commitment of version 1 is checked against if the household is
+# granted to this account again.
+SYNC_TABLES = ("sync_outbox", "sync_sent", "sync_held", "sync_key", "sync_vault", "change")
 
 
 def purge_vault(records, vault_id: str) -> set[str]:

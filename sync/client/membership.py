@@ -59,10 +59,19 @@ class Membership:
                 else:
                     holdings.append(verified)
             after = max(after, int(doc.get("next", after)))
-            self.local.save_statements(origins, holdings, {"statements_cursor": str(after)})
+            state = {"statements_cursor": str(after)}
+            if any(h[1] == self.identity.login and h[2] == "grant" and self._removed_before(h[0]) for h in holdings):
+                # Back in a vault this account was removed from: the key copies of its older
+                # versions came before the key cursor, and were forgotten with the vault.
+                state["keys_cursor"] = "0"
+            self.local.save_statements(origins, holdings, state)
             if len(items) < protocol.MAX_STATEMENTS_PER_REQUEST:
                 break
         self.forget_removed()
+
+    def _removed_before(self, vault_id: str) -> bool:
+        holding = self.local.holding(vault_id, self.identity.login)
+        return holding is not None and holding[0] == "remove"
 
     def _verify(self, item: dict) -> tuple | None:
         vault_id, action, device_id = str(item["vault_id"]), str(item["action"]), str(item["device_id"])

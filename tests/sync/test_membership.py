@@ -304,8 +304,6 @@ def test_a_member_added_and_removed_offline_by_a_removed_worker_reaches_the_othe
     assert tanaka.store.connection().execute("SELECT deleted FROM person WHERE id = ?", (person.id,)).fetchone() == (1,)
 
 
-@pytest.mark.xfail(strict=True, reason="a household granted again after a removal: the device never fetches the old "
-                                       "key version's copy again, so its history waits for a key for ever")
 def test_a_household_granted_again_after_a_removal_comes_back(central):
     office = central.office()
     sato = central.worker(office, "sato")
