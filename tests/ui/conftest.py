@@ -6,7 +6,22 @@ from app import profiles
 from app.demo import fill
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.qt_helpers import settle
+from ui.desktop import runner
 from ui.desktop.main_window import MainWindow
+
+
+@pytest.fixture
+def session(session):
+    """The shared fixture's session, closed only once a window a test made has no background
+    task left: a task still reading, and its answer delivered after the close, crashed the
+    process (a segfault in SQLite) at a test's teardown."""
+    yield session
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(5):  # an answer may start the next task (the list's first screen, then the rest)
+        runner.wait_idle(5000)
+        if QApplication.instance() is not None:
+            QApplication.processEvents()
 
 
 @pytest.fixture
