@@ -23,7 +23,7 @@ from pathlib import Path
 from app.errors import DeviceStopped, Refused
 from storage import atomic, outbound, wipe
 from sync import protocol
-from sync.client import enrolment, revocation, unsent
+from sync.client import revocation, unsent
 from sync.client.errors import DeviceRevoked, IntegrityFailure, ProtocolError, SyncError
 from sync.client.identity import Identity
 from sync.client.local import Received
@@ -162,12 +162,7 @@ def _signed_devices(service, identity: Identity) -> dict[str, dict]:
     """The organisation's devices whose keys it signed (revoked ones included: that is whose
     files are imported), fetched now or, offline, as last verified."""
     try:
-        remote = service.remote(identity)
-        try:
-            found = [enrolment.decode_device(d) for d in remote.devices()]
-        finally:
-            remote.close()
-        return {d["id"]: d for d in found if enrolment.device_trusted(identity, d)}
+        return service.verified_devices(identity)
     except SyncError:  # offline: the list verified at the last sync
         stored = service.replica().devices()
         return {i: d for i, d in stored.items() if d["verified"]}

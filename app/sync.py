@@ -273,24 +273,23 @@ class SyncService(Service):
 
     def devices(self) -> list[DeviceInfo]:
         identity = self.identity()
-        remote = self.remote(identity)
-        try:
-            found = [enrolment.decode_device(d) for d in remote.devices()]
-        finally:
-            remote.close()
+        found = self.fetched_devices(identity)
         taken = last_contact.imported(self.replica().state())
         return [replace(_info(d, identity), imported=Unsent(*taken[d["id"]]) if d["id"] in taken else None)
                 for d in found]
 
-    def verified_devices(self) -> dict[str, dict]:
-        """The org's devices whose keys the organisation signed, by id (fetched now)."""
-        identity = self.identity()
+    def fetched_devices(self, identity: Identity) -> list[dict]:
+        """The org's devices as the store lists them now, decoded (not yet checked)."""
         remote = self.remote(identity)
         try:
-            found = [enrolment.decode_device(d) for d in remote.devices()]
+            return [enrolment.decode_device(d) for d in remote.devices()]
         finally:
             remote.close()
-        return {d["id"]: d for d in found if enrolment.device_trusted(identity, d)}
+
+    def verified_devices(self, identity: Identity | None = None) -> dict[str, dict]:
+        """The org's devices whose keys the organisation signed, by id (fetched now)."""
+        identity = identity or self.identity()
+        return {d["id"]: d for d in self.fetched_devices(identity) if enrolment.device_trusted(identity, d)}
 
     def approve(self, fingerprint: str) -> DeviceInfo:
         identity = self.identity()
